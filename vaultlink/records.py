@@ -65,6 +65,7 @@ class Person:
     name: str
     aliases: tuple[str, ...] = ()
     company: str | None = None
+    company_name: str | None = None
     companies: tuple[str, ...] = ()
     role: str | None = None
     email: str | None = None

@@ -1,0 +1,110 @@
+"""Options and helpers shared by every command: the CLI stays a thin layer."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from vaultlink.problems import Problem
+    from vaultlink.vault import Vault
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+VaultOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--vault",
+        help="The vault folder (default: $VAULTLINK_VAULT, else the current folder).",
+        show_default=False,
+    ),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Pretend today is YYYY-MM-DD.", show_default=False),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Machine-readable output on stdout, nothing else there.")
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line error to stderr and exit: never a traceback."""
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def vault_path(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    env = os.environ.get("VAULTLINK_VAULT")
+    return Path(env) if env else Path.cwd()
+
+
+def parse_today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--today {value!r} is not a date (YYYY-MM-DD)")
+
+
+def open_vault(option: Path | None, *, no_cache: bool = False, quiet: bool = False) -> Vault:
+    """Load the vault or exit 2 with the reason; warnings go to stderr."""
+    from vaultlink.vault import VaultError, load
+
+    path = vault_path(option)
+    progress = _progress() if sys.stderr.isatty() and not quiet else None
+    try:
+        if progress is None:
+            return load(path, use_cache=not no_cache)
+        with progress as bar:
+            task = bar.add_task("reading vault", total=None)
+
+            def update(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return load(path, use_cache=not no_cache, progress=update)
+    except VaultError as exc:
+        fail(str(exc))
+
+
+def _progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=stderr, transient=True,
+    )
+
+
+def print_json(data: Any) -> None:
+    """JSON to stdout, nothing else: scripts pipe this."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    sys.stdout.write("\n")
+
+
+def warn_problems(problems: tuple[Problem, ...], limit: int = 20) -> None:
+    """Warnings about bad notes go to stderr, with path and line; they never change exit codes."""
+    shown = [p for p in problems if p.code != "unresolved-link"]
+    for problem in shown[:limit]:
+        style = "red" if problem.severity == "error" else "yellow"
+        stderr.print(f"[{style}]{problem.severity}[/]: {problem}", highlight=False)
+    hidden = len(problems) - min(len(shown), limit)
+    if hidden > 0:
+        stderr.print(
+            f"[dim]… and {hidden} more (unresolved links included); run `vaultlink check`[/]",
+            highlight=False,
+        )

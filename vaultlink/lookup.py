@@ -1,0 +1,43 @@
+"""Finding a person by what a user types: a path, a name or an alias."""
+
+from __future__ import annotations
+
+import difflib
+
+from vaultlink.model import Model
+from vaultlink.records import Person
+
+
+def find_person(model: Model, query: str) -> Person:
+    """Exact path, then case-insensitive name, then alias; else PersonNotFound."""
+    from vaultlink.vault import PersonNotFound
+
+    people = model.people
+    text = query.strip()
+    if text in people:
+        return people[text]
+    if text.lower().endswith(".md") and text[:-3] in people:
+        return people[text[:-3]]
+    wanted = text.lower().removesuffix(".md")
+    by_path = [p for p in people.values() if p.path.lower().removesuffix(".md") == wanted]
+    if len(by_path) == 1:
+        return by_path[0]
+    by_name = [p for p in people.values() if p.name.lower() == wanted]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        raise PersonNotFound(query, tuple(sorted(p.path for p in by_name)), ambiguous=True)
+    by_alias = [p for p in people.values() if wanted in (a.lower() for a in p.aliases)]
+    if len(by_alias) == 1:
+        return by_alias[0]
+    if len(by_alias) > 1:
+        raise PersonNotFound(query, tuple(sorted(p.path for p in by_alias)), ambiguous=True)
+    labels: dict[str, str] = {}
+    for person in people.values():
+        labels[person.name.lower()] = person.name
+        for alias in person.aliases:
+            labels.setdefault(alias.lower(), person.name)
+    close = difflib.get_close_matches(wanted, list(labels), n=5, cutoff=0.5)
+    partial = [p.name for p in people.values() if wanted and wanted in p.name.lower()]
+    candidates = tuple(dict.fromkeys([*partial, *(labels[c] for c in close)]))[:5]
+    raise PersonNotFound(query, candidates)

@@ -1,0 +1,215 @@
+"""``vaultlink.load()`` and the ``Vault``: the pipeline's stages wired together.
+
+scan -> parse -> resolve -> model happen in ``load``; the graph, the due list, the
+starters and sync are computed on demand from the loaded model. ``Vault`` holds data
+and delegates; it has no setters.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from vaultlink.config import Config, load_config
+from vaultlink.model import Model, build_model
+from vaultlink.notes import Note
+from vaultlink.problems import Problem
+from vaultlink.records import Application, Company, Interaction, Me, Person
+from vaultlink.resolve import Resolver
+from vaultlink.scan import ScanResult, scan
+from vaultlink.settings import ObsidianSettings, read_settings
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from vaultlink.rules import FollowUp
+    from vaultlink.starters import Starter
+    from vaultlink.sync import SyncReport
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class VaultError(Exception):
+    """The vault cannot be read at all (missing folder, not a directory)."""
+
+
+class PersonNotFound(LookupError):
+    """A name matched no person, or several; ``candidates`` lists the closest matches."""
+
+    def __init__(self, query: str, candidates: tuple[str, ...], ambiguous: bool = False):
+        self.query = query
+        self.candidates = candidates
+        self.ambiguous = ambiguous
+        what = "is ambiguous" if ambiguous else "matches no person"
+        hint = f"; did you mean: {', '.join(candidates)}" if candidates else ""
+        super().__init__(f"{query!r} {what}{hint}")
+
+
+class Vault:
+    """A loaded vault: notes, the typed model, problems, and the operations on them."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: ObsidianSettings,
+        config: Config,
+        notes: Mapping[str, Note],
+        files: tuple[str, ...],
+        resolver: Resolver,
+        model: Model,
+        problems: tuple[Problem, ...],
+        read_state: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
+        self.root = root
+        self.settings = settings
+        self.config = config
+        self.notes: Mapping[str, Note] = MappingProxyType(dict(notes))
+        self.files = files
+        self.resolver = resolver
+        self.model = model
+        self.problems = problems
+        self.read_state: Mapping[str, tuple[int, int]] = MappingProxyType(dict(read_state or {}))
+
+    def __repr__(self) -> str:
+        return (
+            f"<Vault {self.root} notes={len(self.notes)} people={len(self.people)} "
+            f"companies={len(self.companies)} problems={len(self.problems)}>"
+        )
+
+    # -- the model ---------------------------------------------------------------------------
+    @property
+    def people(self) -> Mapping[str, Person]:
+        return MappingProxyType(dict(self.model.people))
+
+    @property
+    def companies(self) -> Mapping[str, Company]:
+        return MappingProxyType(dict(self.model.companies))
+
+    @property
+    def applications(self) -> Mapping[str, Application]:
+        return MappingProxyType(dict(self.model.applications))
+
+    @property
+    def interactions(self) -> Mapping[str, Interaction]:
+        return MappingProxyType(dict(self.model.interactions))
+
+    @property
+    def me(self) -> Me:
+        return self.model.me
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def person(self, query: str) -> Person:
+        """Find a person by path, name or alias (case-insensitive).
+
+        Raises ``PersonNotFound`` with the closest candidates when nothing or several match.
+        """
+        from vaultlink.lookup import find_person
+
+        return find_person(self.model, query)
+
+    # -- derived ---------------------------------------------------------------------------------
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from vaultlink.graph import build_graph
+
+        return build_graph(self)
+
+    def due(
+        self,
+        today: date | None = None,
+        horizon: str = "week",
+        include_lapsed: bool = False,
+    ) -> list[FollowUp]:
+        """Follow-ups due: overdue, this ISO week and (``horizon="next"``) the week after."""
+        from vaultlink.rules import compute_due
+
+        return compute_due(
+            self, today or date.today(), horizon=horizon, include_lapsed=include_lapsed
+        )
+
+    def starters(self, person: str, today: date | None = None) -> list[Starter]:
+        """Conversation starters for one person (path, name or alias)."""
+        from vaultlink.starters import starters_for
+
+        return starters_for(self, self.person(person).path, today or date.today())
+
+    def sync(
+        self, today: date | None = None, dry_run: bool = False, now: Any = None
+    ) -> SyncReport:
+        """Harvest ticked boxes, regenerate the notes and today's daily block."""
+        from vaultlink.sync import sync
+
+        return sync(self, today or date.today(), dry_run=dry_run, now=now)
+
+
+def load(
+    path: str | os.PathLike[str],
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Vault:
+    """Read a vault: scan, parse (cached), resolve links and build the model."""
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise VaultError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise VaultError(f"{root}: not a folder")
+    root = root.resolve()
+    try:
+        os.listdir(root)
+    except OSError as exc:
+        raise VaultError(f"{root}: cannot be read ({exc.strerror})") from exc
+    settings, settings_problems = read_settings(root)
+    config, config_problems = load_config(root)
+    scanned = scan(root, settings.ignore_filters)
+    notes = _parse(root, scanned, use_cache=use_cache, workers=workers, progress=progress)
+    aliases = {
+        note.path: _aliases(note) for note in notes if note.properties.get("aliases")
+    }
+    resolver = Resolver((n.path for n in notes), scanned.files, aliases)
+    model = build_model(notes, resolver, settings, config)
+    problems = (*settings_problems, *config_problems, *scanned.problems, *model.problems)
+    return Vault(
+        root=root,
+        settings=settings,
+        config=config,
+        notes={note.path: note for note in notes},
+        files=scanned.files,
+        resolver=resolver,
+        model=model,
+        problems=tuple(problems),
+        read_state={e.path: (e.size, e.mtime_ns) for e in scanned.notes},
+    )
+
+
+def _parse(
+    root: Path,
+    scanned: ScanResult,
+    *,
+    use_cache: bool,
+    workers: int | None,
+    progress: ProgressCallback | None,
+) -> list[Note]:
+    from vaultlink.parse_all import parse_entries
+
+    return parse_entries(
+        root, scanned.notes, use_cache=use_cache, workers=workers, progress=progress
+    )
+
+
+def _aliases(note: Note) -> tuple[str, ...]:
+    value = note.properties.get("aliases")
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if isinstance(v, str | int) and str(v).strip())
+    return ()
