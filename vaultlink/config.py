@@ -36,6 +36,7 @@ class RuleSettings:
         "open-loop",
         "drift",
     )
+    disabled: tuple[str, ...] = ()
     default_cadence: int | None = None
     thank_you_days: int = 1
     thank_you_lapse_days: int = 14
@@ -43,8 +44,10 @@ class RuleSettings:
     rejection_feedback_lapse_days: int = 21
     rejection_checkin_days: int = 30
     rejection_checkin_lapse_days: int = 30
+    rejection_checkin_window_days: int = 14
     let_them_know_days: int = 1
     let_them_know_lapse_days: int = 14
+    reach_in_lapse_days: int = 60
     congratulate_days: int = 3
     congratulate_lapse_days: int = 30
     drift_factor: float = 2.0
@@ -128,11 +131,24 @@ def load_config(root: Path) -> tuple[Config, tuple[Problem, ...]]:
     except (OSError, UnicodeDecodeError) as exc:
         return Config(), (Problem(CONFIG_NAME, None, "error", "bad-config", str(exc)),)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         return Config(), (
             Problem(CONFIG_NAME, line, "error", "bad-config", f"invalid TOML: {exc}"),
         )
     return config_from_mapping(data)
+
+
+def _line_from_message(message: str) -> int | None:
+    """Python 3.11's TOMLDecodeError only says "(at line N, column M)" in its text."""
+    marker = "at line "
+    if marker not in message:
+        return None
+    digits = ""
+    for char in message.split(marker, 1)[1]:
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else None
 
 
 def config_from_mapping(data: Mapping[str, Any]) -> tuple[Config, tuple[Problem, ...]]:
@@ -191,6 +207,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> tuple[Config, tuple[Problem,
             rule_settings = replace(
                 rule_settings,
                 enabled=tuple(r for r in rule_settings.enabled if r not in disabled),
+                disabled=tuple(disabled),
             )
         else:
             warn("[rules] disabled must be a list of rule ids")
