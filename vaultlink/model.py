@@ -187,7 +187,7 @@ class _Builder:
                 ))
             kind = None
         if kind in INTERACTION_KINDS:
-            self.interaction_kinds[note.path] = kind  # type: ignore[assignment]
+            self.interaction_kinds[note.path] = kind
             self.kinds[note.path] = "interaction"
         elif kind is None:
             self.kinds[note.path] = "note"
@@ -539,15 +539,15 @@ class _Builder:
             return
         if block.task is None and block.kind == "item" and day is not None:
             self._contact(person, day, "log", source, _strip_leading_date(block.text))
-        elif (
-            block.kind in ("paragraph", "item")
-            and block.text.rstrip().endswith("?")
-            and not fields
-            and (block.task is None or not block.task.done)
-        ):
-            self.signals[person].append(Signal(
-                "question", block.text.strip(), source, date=day, subject=person,
-            ))
+        elif block.kind in ("paragraph", "item") and (block.task is None or not block.task.done):
+            # A question is a line of its own that ends in "?" (not a field line).
+            for offset, line in enumerate(block.text.split("\n")):
+                text = line.strip()
+                if text.endswith("?") and "::" not in text and len(text) > 3:
+                    self.signals[person].append(Signal(
+                        "question", text, Source(note.path, block.line + offset, block.heading),
+                        date=day, subject=person,
+                    ))
 
     def _impressions(
         self, note: Note, interaction: Interaction, people: frozenset[str]
@@ -565,15 +565,16 @@ class _Builder:
                         "impression", f.value.strip(), source, date=interaction.date,
                         subject=person,
                     ))
-            if fields:
-                continue
-            lowered = block.text.lower()
-            if any(word in lowered for word in _IMPRESSION_WORDS):
+            for offset, line in enumerate(block.text.split("\n")):
+                lowered = line.lower()
+                if "::" in line or not any(word in lowered for word in _IMPRESSION_WORDS):
+                    continue
                 targets = linked or (attendees if len(attendees) == 1 else [])
                 for person in dict.fromkeys(targets):
                     self.signals[person].append(Signal(
-                        "impression", block.text.strip(), source, date=interaction.date,
-                        subject=person,
+                        "impression", line.strip(),
+                        Source(note.path, block.line + offset, block.heading),
+                        date=interaction.date, subject=person,
                     ))
 
     def _linked_daily(self, note: Note, block: Block) -> date | None:
