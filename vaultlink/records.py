@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+_Date = date
+
 NoteKind = Literal[
     "person", "company", "application", "interaction", "daily", "me", "note"
 ]
@@ -55,7 +57,7 @@ class Signal:
     text: str
     source: Source
     date: date | None = None
-    due: date | None = None
+    due: _Date | None = None  # `date` is shadowed by the field above inside this class
     subject: str | None = None
 
 

@@ -1,0 +1,366 @@
+"""The follow-up record, the context a rule sees, and the rule registry.
+
+A rule is a pure function ``RuleContext -> Iterable[FollowUp]``: it reads the model
+(never the disk), knows "today" only through the context, and reports each item with
+the sources that fired it. The engine (``engine.py``) filters, ranks and deduplicates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any, Literal
+
+from vaultlink.cadence import parse_cadence
+from vaultlink.config import RuleSettings
+from vaultlink.model import Model
+from vaultlink.notes import Note
+from vaultlink.records import Company, Contact, Person, Source
+
+Section = Literal["overdue", "this_week", "coming_up", "later"]
+SECTIONS: tuple[Section, ...] = ("overdue", "this_week", "coming_up", "later")
+SECTION_TITLES: Mapping[Section, str] = {
+    "overdue": "Overdue",
+    "this_week": "This week",
+    "coming_up": "Coming up",
+    "later": "Later",
+}
+# A bare ``vl-xxxxxx`` token in a user's line (not ``^vl-...``, which is a block reference).
+_BLOCK_ID = re.compile(r"(?<![0-9A-Za-z^-])(vl-[0-9a-f]{6})(?![0-9A-Za-z-])")
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """One thing to do for one person (or, for ``reach-in``, one company).
+
+    ``trigger`` is a stable key for what fired the item (an interaction path, an
+    application path and date, a win's source, a last-contact date); with the person
+    and the rule it makes ``block_id``, so the same item keeps its id across runs.
+    ``urgency`` is days overdue divided by the person's cadence (or a per-rule scale).
+    """
+
+    person: str | None
+    name: str
+    company: str | None
+    due: date
+    rule: str
+    reason: str
+    overdue_days: int = 0
+    sources: tuple[Source, ...] = ()
+    trigger: str = ""
+    section: Section = "this_week"
+    urgency: float = 0.0
+    lapsed: bool = False
+
+    @property
+    def block_id(self) -> str:
+        """``vl-`` + 6 hex digits of a hash of (person or company, rule, trigger)."""
+        subject = self.person or self.company or self.name
+        key = "\x1f".join((subject, self.rule, self.trigger or self.due.isoformat()))
+        return "vl-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    def _repr_html_(self) -> str:
+        from vaultlink.display import records_html
+
+        return records_html([self], ("due", "name", "rule", "reason", "overdue_days"))
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the SPEC §7.1 object."""
+        return {
+            "person": self.person,
+            "name": self.name,
+            "company": self.company,
+            "due": self.due.isoformat(),
+            "rule": self.rule,
+            "reason": self.reason,
+            "overdue_days": self.overdue_days,
+            "sources": list(dict.fromkeys(s.path for s in self.sources)),
+        }
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may look at: the model, its settings, today, and a few helpers.
+
+    Contacts dated after ``today`` are ignored everywhere (a daily note written ahead
+    is a plan, not contact). ``notes`` gives property lines for sources; it may be empty.
+    """
+
+    model: Model
+    settings: RuleSettings
+    today: date
+    notes: Mapping[str, Note] = field(default_factory=dict)
+    tiers: Mapping[str, str | int] = field(default_factory=dict)
+
+    # -- people and companies ----------------------------------------------------------
+    def person(self, path: str) -> Person | None:
+        return self.model.people.get(path)
+
+    def company(self, path: str | None) -> Company | None:
+        return self.model.companies.get(path) if path else None
+
+    def company_name(self, path: str | None) -> str | None:
+        """The display name of a company path (its note's name even if not a company)."""
+        if path is None:
+            return None
+        company = self.model.companies.get(path)
+        if company is not None:
+            return company.name
+        base = path.rsplit("/", 1)[-1]
+        return base[:-3] if base.lower().endswith(".md") else base
+
+    @cached_property
+    def _people_at(self) -> Mapping[str, tuple[str, ...]]:
+        at: dict[str, list[str]] = {}
+        for person in self.model.people.values():
+            for company in person.companies:
+                at.setdefault(company, []).append(person.path)
+        return {k: tuple(sorted(v)) for k, v in at.items()}
+
+    def people_at(self, company: str | None) -> tuple[str, ...]:
+        """Paths of the people who work (or worked) at a company, sorted."""
+        return self._people_at.get(company, ()) if company else ()
+
+    def cadence_never(self, person: str) -> bool:
+        """True when the person's note says ``cadence: never`` (not merely no cadence)."""
+        note = self.notes.get(person)
+        if note is None:
+            return False
+        for key in ("cadence", "prm-cadence"):
+            if key in note.properties:
+                return parse_cadence(note.properties[key], self.tiers).never
+        return False
+
+    def property_source(self, path: str, *keys: str) -> Source | None:
+        """The line of the first of ``keys`` present in a note's frontmatter."""
+        note = self.notes.get(path)
+        if note is None:
+            return None
+        for key in keys:
+            if key in note.properties:
+                return Source(path, note.line_of(key))
+        return None
+
+    # -- contacts --------------------------------------------------------------------------
+    @cached_property
+    def _contacts(self) -> Mapping[str, tuple[tuple[date, ...], tuple[Contact, ...]]]:
+        out: dict[str, tuple[tuple[date, ...], tuple[Contact, ...]]] = {}
+        for path, person in self.model.people.items():
+            kept = sorted(
+                (c for c in person.contacts if c.date <= self.today),
+                key=lambda c: (c.date, c.source.path, c.source.line or 0),
+            )
+            out[path] = (tuple(c.date for c in kept), tuple(kept))
+        return out
+
+    def contacts(self, person: str) -> tuple[Contact, ...]:
+        """Every contact with the person up to today, oldest first."""
+        return self._contacts.get(person, ((), ()))[1]
+
+    def last_contact(self, person: str, before: date | None = None) -> Contact | None:
+        """The latest contact up to today, or strictly before ``before`` when given."""
+        dates, contacts = self._contacts.get(person, ((), ()))
+        index = len(dates) if before is None else bisect.bisect_left(dates, before)
+        return contacts[index - 1] if index else None
+
+    def contacts_after(self, person: str, day: date) -> tuple[Contact, ...]:
+        """Contacts dated strictly after ``day`` and no later than today."""
+        dates, contacts = self._contacts.get(person, ((), ()))
+        return contacts[bisect.bisect_right(dates, day):]
+
+    def contacted_since(self, person: str, day: date) -> bool:
+        """Whether there is any contact dated on or after ``day`` (up to today)."""
+        dates, _ = self._contacts.get(person, ((), ()))
+        return bisect.bisect_left(dates, day) < len(dates)
+
+    # -- building items ---------------------------------------------------------------------
+    def item(
+        self,
+        *,
+        person: str | None,
+        name: str,
+        company: str | None,
+        due: date,
+        rule: str,
+        reason: str,
+        sources: Iterable[Source | None],
+        trigger: str,
+        scale: float,
+        lapse_days: int | None = None,
+        lapse_from: date | None = None,
+    ) -> FollowUp:
+        """A FollowUp with overdue days, urgency and the lapse flag filled in.
+
+        An item lapses ``lapse_days`` after ``lapse_from`` (default: its due date).
+        """
+        overdue = max(0, (self.today - due).days)
+        start = lapse_from or due
+        lapsed = lapse_days is not None and self.today > start + timedelta(days=lapse_days)
+        return FollowUp(
+            person=person,
+            name=name,
+            company=company,
+            due=due,
+            rule=rule,
+            reason=reason,
+            overdue_days=overdue,
+            sources=tuple(s for s in sources if s is not None),
+            trigger=trigger,
+            section=section_for(due, self.today),
+            urgency=overdue / scale if scale > 0 else float(overdue),
+            lapsed=lapsed,
+        )
+
+    def when(self, day: date) -> str:
+        """A date as people write it: ``26 Oct`` (with the year when it is not this year)."""
+        return human_date(day, self.today)
+
+    # -- ticked vaultlink checkboxes ------------------------------------------------------------
+    @cached_property
+    def done_ids(self) -> frozenset[str]:
+        """Block ids of vaultlink items the user ticked or cancelled, wherever they are.
+
+        A completed (or cancelled) task carrying a ``^vl-`` id anywhere, and a line in a
+        user note carrying one (the ``## Log`` line sync appends when it harvests a tick),
+        close that item even before the tick turns into a dated contact.
+        """
+        done: set[str] = set()
+        generated = self.model.generated
+        for path, note in self.notes.items():
+            user_note = path not in generated
+            for block in note.blocks:
+                task = block.task
+                if task is not None:
+                    if (task.done or task.cancelled) and block.block_id and \
+                            block.block_id.startswith("vl-"):
+                        done.add(block.block_id)
+                    continue
+                if not user_note:
+                    continue
+                if block.block_id and block.block_id.startswith("vl-"):
+                    done.add(block.block_id)
+                if "vl-" in block.text:
+                    done.update(m.group(1) for m in _BLOCK_ID.finditer(block.text))
+        return frozenset(done)
+
+
+def section_for(due: date, today: date) -> Section:
+    """Overdue; this ISO week (up to Sunday); coming up (next ISO week); later."""
+    if due < today:
+        return "overdue"
+    sunday = today + timedelta(days=6 - today.weekday())
+    if due <= sunday:
+        return "this_week"
+    if due <= sunday + timedelta(days=7):
+        return "coming_up"
+    return "later"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def human_date(day: date, today: date) -> str:
+    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def human_days(days: int) -> str:
+    """A cadence in words: ``week``, ``2 weeks``, ``month``, ``45 days``."""
+    named = {1: "day", 7: "week", 30: "month", 31: "month", 91: "quarter", 90: "quarter",
+             182: "six months", 365: "year"}
+    if days in named:
+        return named[days]
+    if days % 7 == 0 and days <= 84:
+        return f"{days // 7} weeks"
+    if days % 30 == 0 and days <= 330:
+        return f"{days // 30} months"
+    return f"{days} days"
+
+
+def ago(days: int) -> str:
+    """``3 days``, ``5 weeks``, ``4 months`` — rough, as a person would say it."""
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 60:
+        return f"{round(days / 7)} weeks"
+    if days < 365 * 2:
+        return f"{round(days / 30.4)} months"
+    return f"{round(days / 365)} years"
+
+
+# -- the registry --------------------------------------------------------------------------------
+Rule = Callable[[RuleContext], Iterable[FollowUp]]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredRule:
+    """A rule function with its id, a one-line description and where it came from."""
+
+    id: str
+    func: Rule
+    description: str = ""
+    origin: str = "builtin"
+
+
+_REGISTRY: dict[str, RegisteredRule] = {}
+_ORIGIN: list[str] = ["builtin"]
+
+
+def rule(rule_id: str, description: str = "") -> Callable[[Rule], Rule]:
+    """Register a follow-up rule under ``rule_id`` (the id shown in every due item).
+
+    Third-party packages decorate their functions with this in a module named by an
+    entry point of the ``vaultlink.rules`` group.
+    """
+    if not rule_id or not isinstance(rule_id, str):
+        raise ValueError("a rule needs a non-empty string id")
+
+    def register(func: Rule) -> Rule:
+        doc = description or (func.__doc__ or "").strip().split("\n", 1)[0]
+        _REGISTRY[rule_id] = RegisteredRule(rule_id, func, doc, _ORIGIN[-1])
+        return func
+
+    return register
+
+
+def registered() -> Mapping[str, RegisteredRule]:
+    """Every rule registered so far (built-ins first, in registration order)."""
+    return dict(_REGISTRY)
+
+
+def unregister(rule_id: str) -> None:
+    """Remove a rule (for tests and for plugins that replace a built-in)."""
+    _REGISTRY.pop(rule_id, None)
+
+
+class _origin:
+    """Record which plugin registers the rules imported inside the block."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        _ORIGIN.append(self.name)
+
+    def __exit__(self, *exc: object) -> None:
+        _ORIGIN.pop()
+
+
+def join_names(names: Sequence[str], limit: int = 3) -> str:
+    """``A``, ``A and B``, ``A, B and C``, ``A, B, C and 2 others``."""
+    items = list(names)
+    if len(items) > limit:
+        rest = len(items) - limit
+        items = [*items[:limit], f"{rest} other{'s' if rest != 1 else ''}"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
