@@ -15,7 +15,6 @@ from tests.vaultfiles import write_vault
 from vaultlink.graph import (
     ME,
     NodeNotFound,
-    add_edges,
     build_graph,
     contact_strength,
     find_node,
@@ -199,19 +198,6 @@ def test_every_edge_kind_is_present(vault: vaultlink.Vault) -> None:
     kinds = {d["kind"] for _, _, d in vault.graph.edges(data=True)}
     assert kinds == {"links_to", "works_at", "applied_to", "contact_for", "attended",
                      "introduced_by", "mentions", "contacted"}
-
-
-def test_bulk_edge_insert_matches_networkx() -> None:
-    edges = [("a", "b", {"k": 1}), ("a", "b", {"k": 2}), ("b", "a", {"k": 3}),
-             ("c", "c", {"k": 4}), ("a", "c", {})]
-    fast, slow = nx.MultiDiGraph(), nx.MultiDiGraph()
-    for g in (fast, slow):
-        g.add_nodes_from("abc")
-    add_edges(fast, edges)
-    slow.add_edges_from(edges)
-    assert sorted(fast.edges(keys=True, data="k")) == sorted(slow.edges(keys=True, data="k"))
-    assert sorted(fast.in_edges("a", keys=True)) == sorted(slow.in_edges("a", keys=True))
-    assert nx.utils.graphs_equal(fast, slow)
 
 
 # -- finding nodes ------------------------------------------------------------------------------

@@ -55,7 +55,6 @@ __all__ = [
     "Hop",
     "IntroPath",
     "NodeNotFound",
-    "add_edges",
     "build_graph",
     "contact_strength",
     "find_node",
@@ -104,7 +103,7 @@ def build_graph(vault: Vault) -> nx.MultiDiGraph:
 def graph_from_model(notes: Mapping[str, Note], model: Model) -> nx.MultiDiGraph:
     """Build the graph from parsed notes and the model. Pure: reads, never writes.
 
-    Edges are collected into lists and added in bulk (``add_edges``). The cyclic garbage
+    Edges are collected into lists and added in bulk (``add_edges_from``). The cyclic garbage
     collector is paused meanwhile: building allocates ~10 small dicts per note, and with
     a loaded vault's millions of live objects each full collection it triggers costs more
     than the build itself (measured: 0.21 s -> 0.08 s on a 4,900-note vault).
@@ -157,36 +156,8 @@ def _build(notes: Mapping[str, Note], model: Model) -> nx.MultiDiGraph:
     edges.extend(_link_edges(notes, model, g, missing))
     edges.extend(_typed_edges(notes, model, missing))
     edges.extend(_contact_edges(model, me_id))
-    add_edges(g, edges)
+    g.add_edges_from(edges)
     return g
-
-
-def add_edges(g: nx.MultiDiGraph, edges: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
-    """``g.add_edges_from(edges)`` without networkx's per-edge method calls.
-
-    Both endpoints must already be nodes. Keys are what networkx would give (0, 1, ...
-    per pair). Writes networkx's adjacency dicts directly when ``g`` is a plain
-    ``MultiDiGraph`` with the layout this was written for; anything else takes the
-    public (slower) path, so a networkx change costs speed, not correctness.
-    """
-    succ = getattr(g, "_succ", None)
-    pred = getattr(g, "_pred", None)
-    if type(g) is not nx.MultiDiGraph or not isinstance(succ, dict) or not isinstance(pred, dict):
-        g.add_edges_from(edges)
-        return
-    for u, v, attrs in edges:
-        out = succ[u]
-        keydict = out.get(v)
-        if keydict is None:
-            out[v] = pred[v][u] = {0: attrs}
-        else:
-            key = len(keydict)
-            while key in keydict:
-                key += 1
-            keydict[key] = attrs
-    clear = getattr(nx, "_clear_cache", None)
-    if clear is not None:
-        clear(g)
 
 
 def _properties(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from vaultlink.problems import Problem
@@ -161,3 +162,23 @@ class Note:
     def line_of(self, key: str) -> int | None:
         """The line of a frontmatter key, for problems that point at a property."""
         return self.property_lines.get(key)
+
+
+# --------------------------------------------------------------------------- parsing
+# The parser lives in vaultlink.parse (markdown-it, YAML); it is imported on first
+# use so that importing the records stays cheap.
+
+
+def parse_note(path: str, text: str) -> Note:
+    """Parse a note's text (``path`` is vault-relative POSIX). Never raises."""
+    from vaultlink.parse import parse_note as _parse_note
+
+    return _parse_note(path, text)
+
+
+def read_note(path: str, abspath: Path) -> Note:
+    """Read a file as UTF-8 (BOM allowed) and parse it. Never raises: unreadable
+    files give a Note with an ``unreadable-file`` problem."""
+    from vaultlink.parse import read_note as _read_note
+
+    return _read_note(path, abspath)

@@ -104,7 +104,6 @@ def warn_problems(problems: tuple[Problem, ...], limit: int = 20) -> None:
         stderr.print(f"[{style}]{problem.severity}[/]: {problem}", highlight=False)
     hidden = len(problems) - min(len(shown), limit)
     if hidden > 0:
-        stderr.print(
-            f"[dim]… and {hidden} more (unresolved links included); run `vaultlink check`[/]",
-            highlight=False,
-        )
+        unresolved = sum(1 for p in problems if p.code == "unresolved-link")
+        what = f"{unresolved} unresolved link(s)" if hidden == unresolved else f"{hidden} more"
+        stderr.print(f"[dim]{what}; run `vaultlink check` for details[/]", highlight=False)
