@@ -146,8 +146,12 @@ def _quote_placeholders(yaml_text: str) -> str:
 
 
 def _error_line(exc: BaseException, yaml_text: str, first_line: int) -> int:
-    """The file line a YAML error points at (the opening ``---`` when unknown)."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    """The file line a YAML error points at (the opening ``---`` when unknown).
+
+    The context mark (where the unfinished construct began: an unclosed ``[`` or quote)
+    is preferred: libyaml's problem mark for those is the end of the frontmatter.
+    """
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
     if mark is not None and isinstance(getattr(mark, "line", None), int):
         return min(int(mark.line), yaml_text.count("\n")) + first_line
     # reader errors (control characters) and codec errors carry a character offset
