@@ -363,3 +363,37 @@ def test_kepano_person_and_meeting(tmp_path: Path) -> None:
     assert "References/Steph Ango.md" in meeting.people
     steph = vault.people["References/Steph Ango.md"]
     assert any(c.date == date(2023, 9, 12) and c.interaction == meeting.path for c in steph.contacts)
+
+
+def test_posts_and_questions_in_dated_items_are_not_contact(tmp_path: Path) -> None:
+    vault = load(tmp_path, {
+        "People/Jane.md": (
+            "- 2026-11-15 [post:: wrote about event sourcing]\n"
+            "- 2026-11-16 ask:: how is the new team?\n"
+            "- 2026-11-01 coffee\n"
+        ),
+    })
+    assert _contacts(vault, "People/Jane.md") == [(date(2026, 11, 1), "log")]
+    kinds = sorted(s.kind for s in vault.people["People/Jane.md"].signals)
+    assert kinds == ["post", "question"]
+
+
+def test_person_lookup_by_path_name_alias_and_unique_first_name(tmp_path: Path) -> None:
+    from vaultlink.vault import PersonNotFound
+
+    vault = load(tmp_path, {
+        "People/Dana Okafor.md": "---\naliases: [DO]\n---\n",
+        "People/Dan Brown.md": "",
+        "Other/Dan Brown.md": "---\ntype: person\n---\n",
+    })
+    assert vault.person("People/Dana Okafor.md").name == "Dana Okafor"
+    assert vault.person("dana okafor").path == "People/Dana Okafor.md"
+    assert vault.person("do").path == "People/Dana Okafor.md"
+    assert vault.person("Dana").path == "People/Dana Okafor.md"
+    with pytest.raises(PersonNotFound) as ambiguous:
+        vault.person("Dan Brown")
+    assert ambiguous.value.ambiguous
+    assert ambiguous.value.candidates == ("Other/Dan Brown.md", "People/Dan Brown.md")
+    with pytest.raises(PersonNotFound) as missing:
+        vault.person("Dana Okafr")
+    assert "Dana Okafor" in missing.value.candidates

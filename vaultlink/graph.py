@@ -355,11 +355,13 @@ def find_node(
     text = query.strip()
     wanted = text.lower().removesuffix(".md")
     me_id = me_node(g)
-    allowed = [n for n, k in g.nodes(data="kind") if k in kinds and _accepts(g, n, k)]
     if "me" in kinds and (wanted in ("me", "you") or text == me_id):
         return me_id
-    if text in g and text in allowed:
-        return text
+    if text in g:
+        kind = g.nodes[text].get("kind")
+        if kind in kinds and _accepts(g, text, kind):
+            return text
+    allowed = [n for n, k in g.nodes(data="kind") if k in kinds and _accepts(g, n, k)]
     by_path = [n for n in allowed if n.lower().removesuffix(".md") == wanted]
     if len(by_path) == 1:
         return str(by_path[0])

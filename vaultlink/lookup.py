@@ -32,6 +32,9 @@ def find_person(model: Model, query: str) -> Person:
         return by_alias[0]
     if len(by_alias) > 1:
         raise PersonNotFound(query, tuple(sorted(p.path for p in by_alias)), ambiguous=True)
+    by_first = [p for p in people.values() if p.name.lower().split()[:1] == [wanted]]
+    if len(by_first) == 1:
+        return by_first[0]
     labels: dict[str, str] = {}
     for person in people.values():
         labels[person.name.lower()] = person.name

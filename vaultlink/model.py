@@ -537,7 +537,8 @@ class _Builder:
                 ))
         if person is None:
             return
-        if block.task is None and block.kind == "item" and day is not None:
+        about_them = bool(fields.keys() & {"post", "ask", "question", "impressed"})
+        if block.task is None and block.kind == "item" and day is not None and not about_them:
             self._contact(person, day, "log", source, _strip_leading_date(block.text))
         elif block.kind in ("paragraph", "item") and (block.task is None or not block.task.done):
             # A question is a line of its own that ends in "?" (not a field line).
