@@ -369,7 +369,7 @@ def test_posts_and_questions_in_dated_items_are_not_contact(tmp_path: Path) -> N
     vault = load(tmp_path, {
         "People/Jane.md": (
             "- 2026-11-15 [post:: wrote about event sourcing]\n"
-            "- 2026-11-16 ask:: how is the new team?\n"
+            "- 2026-11-16 [ask:: how is the new team?]\n"
             "- 2026-11-01 coffee\n"
         ),
     })
