@@ -69,7 +69,9 @@ def test_bad_values_are_reported_and_defaults_kept() -> None:
 def test_output_outside_the_vault_is_an_error() -> None:
     for folder in ("../elsewhere", "/tmp/x", "~/x", "a/../../b"):
         _, problems = config_from_mapping({"output": {"folder": folder}})
-        assert any(p.severity == "error" and "outside the vault" in p.message for p in problems), folder
+        assert any(
+            p.severity == "error" and "outside the vault" in p.message for p in problems
+        ), folder
 
 
 def test_invalid_toml_is_reported_with_a_line(tmp_path: Path) -> None:

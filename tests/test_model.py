@@ -100,7 +100,8 @@ def test_generated_notes_are_not_modelled(tmp_path: Path) -> None:
     vault = load(tmp_path, {
         "People/Jane.md": "",
         "Vaultlink/Due this week.md": (
-            "---\ngenerated_by: vaultlink\n---\n- [ ] Reach out to [[Jane]] 📅 2026-11-27 ^vl-abc123\n"
+            "---\ngenerated_by: vaultlink\n---\n"
+            "- [ ] Reach out to [[Jane]] 📅 2026-11-27 ^vl-abc123\n"
         ),
     })
     assert vault.people["People/Jane.md"].signals == ()
@@ -200,7 +201,7 @@ def test_bad_values_are_problems_with_lines_not_crashes(tmp_path: Path) -> None:
     found = {(p.path, p.code, p.line) for p in vault.problems}
     assert ("People/A.md", "unknown-cadence", 3) in found
     assert ("People/A.md", "bad-date", 4) in found
-    assert any(p.path == "People/B.md" and p.code == "malformed-frontmatter" for p in vault.problems)
+    assert ("People/B.md", "malformed-frontmatter") in {(p.path, p.code) for p in vault.problems}
     assert vault.people["People/A.md"].cadence is None
     assert "People/B.md" in vault.people  # folder rule still applies
     assert vault.model.resolved["People/B.md"] == ("People/A.md",)
@@ -336,7 +337,7 @@ def test_signals_impressions_questions_open_loops_and_company_news(tmp_path: Pat
     assert loops[0].due == date(2026, 11, 24)
 
 
-# -- the real vaults ---------------------------------------------------------------------------------
+# -- the real vaults ------------------------------------------------------------
 @pytest.mark.parametrize("name", ["kepano-obsidian", "obsidian-help-en"])
 def test_real_vaults_load(tmp_path: Path, name: str) -> None:
     source = SHARED / name
@@ -362,7 +363,9 @@ def test_kepano_person_and_meeting(tmp_path: Path) -> None:
     assert meeting.date == date(2023, 9, 12)
     assert "References/Steph Ango.md" in meeting.people
     steph = vault.people["References/Steph Ango.md"]
-    assert any(c.date == date(2023, 9, 12) and c.interaction == meeting.path for c in steph.contacts)
+    assert any(
+        c.date == date(2023, 9, 12) and c.interaction == meeting.path for c in steph.contacts
+    )
 
 
 def test_posts_and_questions_in_dated_items_are_not_contact(tmp_path: Path) -> None:
