@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import typer
+from rich.markup import escape
 
 from vaultlink.cli import app
 from vaultlink.cli.common import (
@@ -25,7 +26,7 @@ def check(
 ) -> None:
     """Report unresolved links, bad dates, unknown cadences, ambiguous names, bad frontmatter."""
     loaded = open_vault(vault, no_cache=no_cache, quiet=json_output)
-    problems = loaded.problems
+    problems = tuple(sorted(loaded.problems, key=lambda p: (p.path, p.line or 0, p.code)))
     errors = sum(1 for p in problems if p.severity == "error")
     if json_output:
         print_json({
@@ -39,7 +40,12 @@ def check(
     else:
         for problem in problems:
             style = "red" if problem.severity == "error" else "yellow"
-            stdout.print(f"[{style}]{problem.severity:7}[/] {problem}", highlight=False)
+            where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+            stdout.print(
+                f"{escape(where)}: [{style}]{problem.severity}[/] "
+                f"[dim]{problem.code}[/] {escape(problem.message)}",
+                highlight=False,
+            )
         counts = Counter(p.code for p in problems)
         summary = ", ".join(f"{n} {code}" for code, n in counts.most_common()) or "no problems"
         stdout.print(

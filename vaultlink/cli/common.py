@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:
     from vaultlink.problems import Problem
@@ -101,7 +102,7 @@ def warn_problems(problems: tuple[Problem, ...], limit: int = 20) -> None:
     shown = [p for p in problems if p.code != "unresolved-link"]
     for problem in shown[:limit]:
         style = "red" if problem.severity == "error" else "yellow"
-        stderr.print(f"[{style}]{problem.severity}[/]: {problem}", highlight=False)
+        stderr.print(f"[{style}]{problem.severity}[/]: {escape(str(problem))}", highlight=False)
     hidden = len(problems) - min(len(shown), limit)
     if hidden > 0:
         unresolved = sum(1 for p in problems if p.code == "unresolved-link")
