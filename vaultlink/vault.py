@@ -8,7 +8,7 @@ and delegates; it has no setters.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 from vaultlink.config import Config, load_config
 from vaultlink.model import Model, build_model
 from vaultlink.notes import Note
+from vaultlink.parse_all import LazyNotes, SyncCache, load_state
 from vaultlink.problems import Problem
 from vaultlink.records import Application, Company, Interaction, Me, Person
 from vaultlink.resolve import Resolver
-from vaultlink.scan import ScanResult, scan
+from vaultlink.scan import scan
 from vaultlink.settings import ObsidianSettings, read_settings
 
 if TYPE_CHECKING:
@@ -60,20 +61,33 @@ class Vault:
         config: Config,
         notes: Mapping[str, Note],
         files: tuple[str, ...],
-        resolver: Resolver,
-        model: Model,
+        resolver: Resolver | Callable[[], Resolver],
+        model: Model | Callable[[], Model],
         problems: tuple[Problem, ...],
         read_state: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
+        # ``resolver`` and ``model`` may be loaders (a warm cache): called on first use,
+        # so a repeat sync that changes nothing never unpickles them.
         self.root = root
         self.settings = settings
         self.config = config
-        self.notes: Mapping[str, Note] = MappingProxyType(dict(notes))
+        self.notes: Mapping[str, Note] = MappingProxyType(
+            notes if isinstance(notes, LazyNotes) else dict(notes)
+        )
         self.files = files
-        self.resolver = resolver
-        self.model = model
+        self._resolver = resolver
+        self._model = model
         self.problems = problems
         self.read_state: Mapping[str, tuple[int, int]] = MappingProxyType(dict(read_state or {}))
+        self._sync_cache: SyncCache | None = None
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        return self._resolver() if callable(self._resolver) else self._resolver
+
+    @cached_property
+    def model(self) -> Model:
+        return self._model() if callable(self._model) else self._model
 
     def __repr__(self) -> str:
         return (
@@ -115,6 +129,21 @@ class Vault:
 
         return find_person(self.model, query)
 
+    def to_dataframe(self, what: str = "people") -> Any:
+        """``people``, ``companies``, ``applications`` or ``interactions`` as a pandas
+        DataFrame, one row per record (needs the ``pandas`` extra)."""
+        from vaultlink.display import to_dataframe
+
+        tables: dict[str, Mapping[str, Any]] = {
+            "people": self.model.people,
+            "companies": self.model.companies,
+            "applications": self.model.applications,
+            "interactions": self.model.interactions,
+        }
+        if what not in tables:
+            raise ValueError(f"what must be one of {', '.join(tables)}, not {what!r}")
+        return to_dataframe(tables[what].values())
+
     # -- derived ---------------------------------------------------------------------------------
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -145,9 +174,20 @@ class Vault:
         self, today: date | None = None, dry_run: bool = False, now: Any = None
     ) -> SyncReport:
         """Harvest ticked boxes, regenerate the notes and today's daily block."""
+        day = today or date.today()
+        cache = self._sync_cache
+        if cache is not None:  # the same files, settings and day as a sync that changed nothing
+            replayed = cache.replay(day, dry_run)
+            if replayed is not None:
+                return replayed  # type: ignore[no-any-return]
         from vaultlink.sync import sync
 
-        return sync(self, today or date.today(), dry_run=dry_run, now=now)
+        report = sync(self, day, dry_run=dry_run, now=now)
+        if cache is not None and not (
+            report.pending or report.written or report.refused or report.logged
+        ):
+            cache.record(day, dry_run, report)
+        return report
 
 
 def load(
@@ -171,39 +211,32 @@ def load(
     settings, settings_problems = read_settings(root)
     config, config_problems = load_config(root)
     scanned = scan(root, settings.ignore_filters)
-    notes = _parse(root, scanned, use_cache=use_cache, workers=workers, progress=progress)
-    aliases = {
-        note.path: _aliases(note) for note in notes if note.properties.get("aliases")
-    }
-    resolver = Resolver((n.path for n in notes), scanned.files, aliases)
-    model = build_model(notes, resolver, settings, config)
-    problems = (*settings_problems, *config_problems, *scanned.problems, *model.problems)
-    return Vault(
+
+    def build(notes: Sequence[Note]) -> tuple[Resolver, Model]:
+        aliases = {
+            note.path: _aliases(note) for note in notes if note.properties.get("aliases")
+        }
+        resolver = Resolver((n.path for n in notes), scanned.files, aliases)
+        return resolver, build_model(notes, resolver, settings, config)
+
+    state = load_state(
+        root, scanned, settings, config, build,
+        use_cache=use_cache, workers=workers, progress=progress,
+    )
+    problems = (*settings_problems, *config_problems, *scanned.problems, *state.problems)
+    vault = Vault(
         root=root,
         settings=settings,
         config=config,
-        notes={note.path: note for note in notes},
+        notes=state.notes,
         files=scanned.files,
-        resolver=resolver,
-        model=model,
+        resolver=state.resolver,
+        model=state.model,
         problems=tuple(problems),
         read_state={e.path: (e.size, e.mtime_ns) for e in scanned.notes},
     )
-
-
-def _parse(
-    root: Path,
-    scanned: ScanResult,
-    *,
-    use_cache: bool,
-    workers: int | None,
-    progress: ProgressCallback | None,
-) -> list[Note]:
-    from vaultlink.parse_all import parse_entries
-
-    return parse_entries(
-        root, scanned.notes, use_cache=use_cache, workers=workers, progress=progress
-    )
+    vault._sync_cache = state.cache
+    return vault
 
 
 def _aliases(note: Note) -> tuple[str, ...]:

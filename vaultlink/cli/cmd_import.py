@@ -37,8 +37,12 @@ import_app = typer.Typer(
 )
 app.add_typer(import_app, name="import")
 
-FileArgument = Annotated[
-    Path, typer.Argument(help="The file to import.", show_default=False)
+CsvArgument = Annotated[
+    Path, typer.Argument(help="LinkedIn's Connections.csv.", metavar="FILE.csv",
+                         show_default=False)
+]
+VcfArgument = Annotated[
+    Path, typer.Argument(help="A .vcf file.", metavar="FILE.vcf", show_default=False)
 ]
 FolderOption = Annotated[
     str | None,
@@ -54,7 +58,7 @@ Reader = Callable[[Path], "tuple[list[Candidate], list[Problem]]"]
 
 @import_app.command("linkedin")
 def import_linkedin(
-    file: FileArgument,
+    file: CsvArgument,
     vault: VaultOption = None,
     folder: FolderOption = None,
     yes: YesOption = False,
@@ -70,7 +74,7 @@ def import_linkedin(
 
 @import_app.command("vcard")
 def import_vcard(
-    file: FileArgument,
+    file: VcfArgument,
     vault: VaultOption = None,
     folder: FolderOption = None,
     yes: YesOption = False,
