@@ -69,12 +69,20 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def inserted_only(old: bytes, new: bytes) -> str:
     """The text inserted into ``old`` to get ``new``; fails if any byte was removed or
     replaced."""
-    a, b = old.decode("utf-8"), new.decode("utf-8")
+    # Compare whole lines: a character-level diff may align a stray space of the
+    # original with the inserted "- " and report a mangled insertion.
+    a = old.decode("utf-8").splitlines(keepends=True)
+    b = new.decode("utf-8").splitlines(keepends=True)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "replace" and i2 == len(a) and i2 - i1 == 1 and b[j1].startswith(a[i1]):
+            # the old last line lacked a line ending and gained one, then lines followed
+            out.append(b[j1][len(a[i1]):])
+            out.extend(b[j1 + 1:j2])
+            continue
         assert op in ("equal", "insert"), (op, a[i1:i2], b[j1:j2])
         if op == "insert":
-            out.append(b[j1:j2])
+            out.extend(b[j1:j2])
     return "".join(out)
 
 
