@@ -400,3 +400,13 @@ def test_person_lookup_by_path_name_alias_and_unique_first_name(tmp_path: Path) 
     with pytest.raises(PersonNotFound) as missing:
         vault.person("Dana Okafr")
     assert "Dana Okafor" in missing.value.candidates
+
+
+def test_obsidian_date_types_are_checked(tmp_path: Path) -> None:
+    vault = load(tmp_path, {
+        ".obsidian/types.json": '{"types": {"created": "date", "due": "datetime", "n": "number"}}',
+        "a.md": "---\ncreated: last week\ndue: 2026-11-02T10:00\nn: abc\n---\n",
+        "b.md": "---\ncreated: 2026-11-01\n---\n",
+    })
+    bad = [(p.path, p.line, p.code) for p in vault.problems if p.code == "bad-date"]
+    assert bad == [("a.md", 2, "bad-date")]

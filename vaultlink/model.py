@@ -171,6 +171,8 @@ class _Builder:
             self.kinds[note.path] = "note"
             return
         kind = self._kind_of(note)
+        if self.settings.date_properties and not self._is_template(note):
+            self._check_typed_dates(note)
         day = daily_note_date(note.path, self.settings)
         if kind is None and day is not None:
             self.daily[note.path] = day
@@ -193,6 +195,18 @@ class _Builder:
             self.kinds[note.path] = "note"
         else:
             self.kinds[note.path] = kind  # type: ignore[assignment]
+
+    def _check_typed_dates(self, note: Note) -> None:
+        """Properties Obsidian types as dates (``.obsidian/types.json``) must hold dates."""
+        for key, value in note.properties.items():
+            if value in (None, "", []) or not self.settings.is_date_property(str(key)):
+                continue
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if parse_date(item) is None:
+                    self._problem(note, str(key), "warning", "bad-date",
+                                  f"{key}: {item!r} is typed as a date in Obsidian but is not one")
+                    break
 
     def _kind_of(self, note: Note) -> NoteKind | InteractionKind | None:
         props = note.properties
