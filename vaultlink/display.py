@@ -56,3 +56,39 @@ def to_dataframe(records: Iterable[Any]) -> Any:
         raise ImportError("pandas is not installed: pip install 'vaultlink[pandas]'") from exc
     rows = [asdict(r) if is_dataclass(r) and not isinstance(r, type) else r for r in records]
     return pd.DataFrame(rows)
+
+
+class RecordList(list[Any]):
+    """A list of records that shows as a table in Jupyter and converts to pandas.
+
+    ``vault.due()`` and ``vault.starters()`` return one, so a notebook cell shows a
+    readable table instead of a wall of dataclass reprs; it is still a plain ``list``.
+    """
+
+    def __init__(self, items: Iterable[Any] = (), columns: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.columns = tuple(columns)
+
+    def _repr_html_(self) -> str:
+        columns = self.columns
+        if not columns and self and is_dataclass(self[0]):
+            from dataclasses import fields
+
+            columns = tuple(f.name for f in fields(self[0]))
+        if not self:
+            return "<i>(none)</i>"
+        return records_html(self, columns)
+
+    def to_dataframe(self) -> Any:
+        """The records as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return to_dataframe(self)
+
+
+def record_html(record: Any, columns: Iterable[str]) -> str:
+    """One record as a two-column table: field, value."""
+    body = "".join(
+        f"<tr><th style='text-align:left'>{escape(c)}</th>"
+        f"<td>{escape(_cell(getattr(record, c, '')))}</td></tr>"
+        for c in columns
+    )
+    return f"<table>{body}</table>"

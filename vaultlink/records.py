@@ -102,6 +102,11 @@ class Company:
     people: tuple[str, ...] = ()
     signals: tuple[Signal, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from vaultlink.display import record_html
+
+        return record_html(self, ("name", "path", "aliases", "people"))
+
 
 @dataclass(frozen=True, slots=True)
 class Application:
@@ -115,6 +120,13 @@ class Application:
     contacts: tuple[str, ...] = ()
     source: Source | None = None
 
+    def _repr_html_(self) -> str:
+        from vaultlink.display import record_html
+
+        return record_html(
+            self, ("name", "company", "role", "status", "applied", "decided", "contacts")
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
@@ -127,6 +139,11 @@ class Interaction:
     people: tuple[str, ...] = ()
     company: str | None = None
     outcome: str | None = None
+
+    def _repr_html_(self) -> str:
+        from vaultlink.display import record_html
+
+        return record_html(self, ("name", "kind", "date", "people", "company", "outcome"))
 
 
 @dataclass(frozen=True, slots=True)
