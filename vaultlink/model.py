@@ -128,6 +128,9 @@ class _Builder:
         self.daily: dict[str, date] = {}
         self.generated: set[str] = set()
         self.resolved: dict[str, tuple[str | None, ...]] = {}
+        # id(link) -> target for every link resolved in _resolve_links: the later passes
+        # look the same Link objects up instead of resolving each one a second time.
+        self.link_targets: dict[int, str | None] = {}
         self.contacts: dict[str, list[Contact]] = defaultdict(list)
         self.signals: dict[str, list[Signal]] = defaultdict(list)
 
@@ -254,6 +257,7 @@ class _Builder:
         for link in note.links:
             target = self.resolver.resolve(link.target, note.path)
             targets.append(target)
+            self.link_targets[id(link)] = target
             if target is None and note.path not in self.generated:
                 self.problems.append(Problem(
                     note.path, link.line, "warning", "unresolved-link",
@@ -271,10 +275,16 @@ class _Builder:
                 out.append(target)
         return out
 
+    def _target_of(self, note: Note, link: Link) -> str | None:
+        key = id(link)
+        if key in self.link_targets:
+            return self.link_targets[key]
+        return self.resolver.resolve(link.target, note.path)
+
     def _resolve_block_links(self, note: Note, block: Block) -> list[tuple[Link, str]]:
         out: list[tuple[Link, str]] = []
         for link in block.links:
-            target = self.resolver.resolve(link.target, note.path)
+            target = self._target_of(note, link)
             if target is not None:
                 out.append((link, target))
         return out
@@ -594,7 +604,7 @@ class _Builder:
 
     def _linked_daily(self, note: Note, block: Block) -> date | None:
         for link in block.links:
-            target = self.resolver.resolve(link.target, note.path)
+            target = self._target_of(note, link)
             if target is not None and target in self.daily:
                 return self.daily[target]
             day = parse_date(link.target) if len(link.target) == 10 else None

@@ -1,12 +1,618 @@
-"""Parse many files: the cache and the worker pool live behind this one function."""
+"""Parse a whole vault fast: the on-disk cache and the worker pool live here.
+
+Two levels of reuse, both keyed on what ``scan`` saw (path, size, mtime_ns):
+
+* **notes** — each note's parsed record is kept (pickled on its own); a note whose size
+  and mtime are unchanged is not read again, changed and new ones are parsed — in
+  worker processes when there are many (:data:`PARALLEL_THRESHOLD`).
+* **state** — when *nothing* changed (every note, every other file, Obsidian's settings
+  and ``vaultlink.toml``), the resolver, the model and its problems are reused as well,
+  and even the notes are only unpickled when something asks for one (:class:`LazyNotes`).
+  A repeat ``sync`` on an unchanged vault then touches almost nothing.
+
+Files changed too recently to trust their timestamps ("racy": modified within the
+file system's timestamp granularity of being read) are parsed but not cached, and no
+state is kept while any exists, so an edit made in the same clock tick as a read is
+never missed. The cache is an optimisation only: any failure to read or write it
+falls back to parsing, and results are identical with or without it (tested).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import hashlib
+import os
+import sys
+import time
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from vaultlink.cache import CacheFile, dumps, loads, write_cache
 from vaultlink.notes import Note, read_note
-from vaultlink.scan import FileEntry
+from vaultlink.scan import FileEntry, ScanResult
+
+if TYPE_CHECKING:
+    from vaultlink.config import Config
+    from vaultlink.model import Model
+    from vaultlink.problems import Problem
+    from vaultlink.resolve import Resolver
+    from vaultlink.settings import ObsidianSettings
+
+__all__ = [
+    "PARALLEL_THRESHOLD",
+    "LazyNotes",
+    "LoadedState",
+    "load_state",
+    "parse_entries",
+    "state_key",
+]
+
+ProgressCallback = Callable[[int, int], None]
+Builder = Callable[[Sequence[Note]], "tuple[Resolver, Model]"]
+
+# Below this many notes to parse, starting worker processes costs more than it saves.
+# Forked workers start in milliseconds (measured break-even on 2 cores: ~150-300 notes);
+# spawned ones (macOS, Windows) import the parser first, a few hundred ms each.
+PARALLEL_THRESHOLD = 400
+SPAWN_THRESHOLD = 2000
+# Sub-second timestamps: the kernel's file clock ticks every few ms. Whole seconds:
+# a coarse file system (FAT keeps 2 s) — distrust anything that recent.
+_RACY_FINE_NS = 50_000_000
+_RACY_COARSE_NS = 2_000_000_000
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building hundreds of thousands of small records triggers the cyclic GC over and
+    over for nothing (records hold no cycles); pause it for bulk work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _is_racy(mtime_ns: int, read_ns: int) -> bool:
+    window = _RACY_COARSE_NS if mtime_ns % 1_000_000_000 == 0 else _RACY_FINE_NS
+    return mtime_ns >= read_ns - window
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------------------ parsing
+
+
+def _parse_one(entry: FileEntry, keep: bool) -> tuple[Note, bytes | None]:
+    note = read_note(entry.path, entry.abspath)
+    if not keep:
+        return note, None
+    try:
+        blob: bytes | None = dumps(note)
+    except Exception:  # a value the cache does not store: parse it again next time
+        blob = None
+    return note, blob
+
+
+def _parse_chunk(items: Sequence[tuple[str, str]]) -> list[tuple[bytes | None, Note | None]]:
+    """Worker side: parse files, send back each note pickled by the cache's fast
+    pickler (the blob is reused as the cache record, so the parent never re-pickles)."""
+    out: list[tuple[bytes | None, Note | None]] = []
+    for path, abspath in items:
+        note = read_note(path, Path(abspath))
+        try:
+            out.append((dumps(note), None))
+        except Exception:
+            out.append((None, note))
+    return out
+
+
+def _pool_context() -> Any:
+    """How to start workers, or None to parse in this process.
+
+    Linux: fork — workers start in milliseconds with the parser already imported, and
+    never re-run the caller's script. Elsewhere fork is unsafe and spawn re-imports the
+    caller's main module in every worker, which runs an unguarded script's code twice;
+    spawn is used only when that is harmless: ``python -m ...``, an interactive session
+    or notebook, or vaultlink's own console script.
+    """
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    main = sys.modules.get("__main__")
+    spec_name = getattr(getattr(main, "__spec__", None), "name", None) or ""
+    script = getattr(main, "__file__", None)
+    if (
+        spec_name.endswith("__main__")
+        or script is None
+        or Path(script).stem.lower() in ("vaultlink", "vaultlink-script")
+    ):
+        return multiprocessing.get_context("spawn")
+    return None
+
+
+def _parse_parallel(
+    entries: Sequence[FileEntry],
+    workers: int,
+    context: Any,
+    progress: Callable[[int], None],
+) -> list[tuple[Note, bytes | None]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    total = len(entries)
+    size = max(25, min(400, total // (workers * 8) or 1))
+    chunks = [
+        [(e.path, str(e.abspath)) for e in entries[start : start + size]]
+        for start in range(0, total, size)
+    ]
+    results: list[list[tuple[Note, bytes | None]] | None] = [None] * len(chunks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, _no_gc():
+        futures = {pool.submit(_parse_chunk, chunk): index for index, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            index = futures[future]
+            # unpickle while the workers go on with the other chunks
+            results[index] = _received(chunks[index], future.result())
+            progress(len(chunks[index]))
+    return [item for result in results if result is not None for item in result]
+
+
+def _received(
+    chunk: Sequence[tuple[str, str]], result: Sequence[tuple[bytes | None, Note | None]]
+) -> list[tuple[Note, bytes | None]]:
+    out: list[tuple[Note, bytes | None]] = []
+    for (path, abspath), (blob, note) in zip(chunk, result, strict=True):
+        if note is None and blob is not None:
+            try:
+                note = loads(blob)
+            except Exception:
+                note = None
+        if not isinstance(note, Note) or note.path != path:
+            note, blob = read_note(path, Path(abspath)), None
+        out.append((note, blob))
+    return out
+
+
+def _parse_many(
+    entries: Sequence[FileEntry],
+    workers: int | None,
+    progress: Callable[[int], None],
+    keep: bool = True,
+) -> list[tuple[Note, bytes | None]]:
+    """Parse ``entries`` (in order), in worker processes when there are many; with
+    ``keep`` each note also comes with its cache record."""
+    count = workers if workers is not None else default_workers()
+    if count > 1 and len(entries) >= PARALLEL_THRESHOLD:
+        context = _pool_context()
+        if context is not None and (
+            context.get_start_method() == "fork" or len(entries) >= SPAWN_THRESHOLD
+        ):
+            try:
+                return _parse_parallel(entries, min(count, 61), context, progress)
+            except Exception:  # no processes here (a sandbox, a frozen app): parse alone
+                pass
+    out: list[tuple[Note, bytes | None]] = []
+    for index, entry in enumerate(entries, 1):
+        out.append(_parse_one(entry, keep))
+        if index % 100 == 0:
+            progress(100)
+    progress(len(entries) % 100)
+    return out
+
+
+# ------------------------------------------------------------------------------ lazy notes
+
+
+class LazyNotes(Mapping[str, Note]):
+    """Notes by path, unpickled from the cache one at a time when first asked for.
+
+    ``entries`` (the scan, in order) are the keys; ``load_blobs`` reads the cached
+    records on first use. A note whose record is missing or unreadable is parsed from
+    its file instead.
+    """
+
+    __slots__ = ("_blobs", "_entries", "_load_blobs", "_notes")
+
+    def __init__(
+        self, entries: Mapping[str, FileEntry], load_blobs: Callable[[], Mapping[str, bytes]]
+    ) -> None:
+        self._entries = entries
+        self._load_blobs = load_blobs
+        self._blobs: Mapping[str, bytes] | None = None
+        self._notes: dict[str, Note] = {}
+
+    def __getitem__(self, path: str) -> Note:
+        note = self._notes.get(path)
+        if note is not None:
+            return note
+        entry = self._entries[path]
+        if self._blobs is None:
+            self._blobs = self._load_blobs()
+        blob = self._blobs.get(path)
+        found: Any = None
+        if blob is not None:
+            try:
+                found = loads(blob)
+            except Exception:
+                found = None
+        note = (
+            found
+            if isinstance(found, Note) and found.path == path
+            else read_note(entry.path, entry.abspath)
+        )
+        self._notes[path] = note
+        return note
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._entries
+
+    def load_all(self) -> dict[str, Note]:
+        """Every note, in scan order (unpickled in one go, with the GC paused)."""
+        if len(self._notes) != len(self._entries):
+            with _no_gc():
+                self._notes = {path: self[path] for path in self._entries}
+        return self._notes
+
+    # Bulk access (``dict(notes)``, ``.values()``) unpickles everything at once.
+    def keys(self) -> KeysView[str]:
+        return self.load_all().keys()
+
+    def values(self) -> ValuesView[Note]:
+        return self.load_all().values()
+
+    def items(self) -> ItemsView[str, Note]:
+        return self.load_all().items()
+
+
+# ------------------------------------------------------------------------------ state
+
+
+def state_key(
+    scanned: ScanResult, settings: ObsidianSettings, config: Config
+) -> tuple[bytes, ObsidianSettings, Config]:
+    """Everything the resolver and the model depend on: every file's path (notes with
+    size and mtime), Obsidian's settings and vaultlink's config."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(
+        "\0".join(f"{e.path}\0{e.size}\0{e.mtime_ns}" for e in scanned.notes).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
+    for group in (scanned.files, scanned.ignored):
+        digest.update(b"\1")
+        digest.update("\0".join(group).encode("utf-8", "surrogateescape"))
+    return digest.digest(), settings, config
+
+
+@dataclass
+class LoadedState:
+    """What ``load`` needs from parsing: notes, resolver, model, the model's problems.
+
+    From a warm cache ``resolver`` and ``model`` are zero-argument loaders, called on
+    first use; ``cache`` is what the repeat-sync shortcut reads and writes.
+    """
+
+    notes: Mapping[str, Note]
+    resolver: Resolver | Callable[[], Resolver]
+    model: Model | Callable[[], Model]
+    problems: tuple[Problem, ...]
+    cache: SyncCache | None = None
+    from_cache: bool = False
+
+
+class SyncCache:
+    """The cache of one loaded vault, tied to the state it was loaded in; ``Vault.sync``
+    uses it to skip a sync that is known to change nothing.
+
+    ``sections`` are the bytes just written (a cold load), else they are read from
+    ``file`` when needed: the repeat path reads only the small ``sync-day`` and ``sync``
+    sections.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        sections: dict[str, bytes] | None,
+        file: CacheFile | None = None,
+        racy: bool = False,
+        state: tuple[Resolver, Model] | None = None,
+    ) -> None:
+        self.root = root
+        self.sections = sections
+        self.file = file
+        self.racy = racy
+        self.state = state
+
+    def add_state(self) -> None:
+        """Put the resolver and model (if held and not yet stored) into ``sections``."""
+        if self.sections is None or self.state is None or "model" in self.sections:
+            return
+        try:
+            resolver = dumps(self.state[0])
+            model = dumps(self.state[1])
+        except Exception:
+            return
+        self.sections["resolver"] = resolver
+        self.sections["model"] = model
+
+    def _section(self, name: str) -> bytes | None:
+        if self.sections is not None:
+            return self.sections.get(name)
+        return self.file.raw(name) if self.file is not None else None
+
+    def replay(self, today: Any, dry_run: bool) -> Any:
+        """The report of an earlier sync of this exact vault state and day that changed
+        nothing, or None."""
+        when = self._section("sync-day")
+        if when is None:
+            return None
+        try:
+            if loads(when) != (today, dry_run, _environment()):
+                return None
+            blob = self._section("sync")
+            return loads(blob) if blob is not None else None
+        except Exception:
+            return None
+
+    def record(self, today: Any, dry_run: bool, report: Any) -> None:
+        """Remember a sync that changed nothing (no write, no refusal, nothing logged),
+        so repeating it on the same state and day can return at once. Its ``changes``
+        (each file's text, unchanged) are dropped: they say nothing a replay needs."""
+        if self.racy:
+            return
+        sections = self.sections
+        if sections is None:
+            if self.file is None:
+                return
+            sections = {}
+            for name in SECTIONS:
+                data = self.file.raw(name)
+                if data is not None:
+                    sections[name] = data
+            if "key" not in sections:
+                return
+        try:
+            from dataclasses import replace
+
+            blob = dumps(replace(report, changes=()))
+            when = dumps((today, dry_run, _environment()))
+        except Exception:
+            return
+        if sections.get("sync") == blob and sections.get("sync-day") == when:
+            return
+        sections["sync-day"] = when
+        sections["sync"] = blob
+        self.sections = sections
+        self.add_state()
+        write_cache(self.root, sections)
+
+
+SECTIONS = ("notes", "key", "resolver", "model", "problems", "sync-day", "sync")
+
+
+def _environment() -> tuple[tuple[str, int], ...]:
+    """The folders Python imports from, with their mtimes: installing, upgrading or
+    removing a package (a rules or starters plugin) changes one, and with it what a
+    sync would say, so a stored report no longer applies."""
+    out: list[tuple[str, int]] = []
+    for entry in sys.path[1:]:  # [0] is the script's folder or the working directory
+        try:
+            out.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def load_state(
+    root: Path,
+    scanned: ScanResult,
+    settings: ObsidianSettings,
+    config: Config,
+    build: Builder,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadedState:
+    """Parse the scanned notes and build resolver + model with ``build``, reusing the
+    cache as far as what changed allows. With ``use_cache=False`` the cache is neither
+    read nor written."""
+    started = time.time_ns()
+    if not use_cache:
+        notes = parse_entries(root, scanned.notes, use_cache=False, workers=workers,
+                              progress=progress)
+        resolver, model = build(notes)
+        return LoadedState({n.path: n for n in notes}, resolver, model, model.problems)
+
+    key = state_key(scanned, settings, config)
+    cache = CacheFile.open(root)
+    index: dict[str, tuple[int, int, bytes]] = {}
+    same_state = False
+    if cache is not None:
+        if cache.section("key") == key:
+            same_state = True
+            warm = _warm(root, cache, scanned, settings, config, build, workers, progress)
+            if warm is not None:
+                return warm
+        raw_index = cache.section("notes")
+        if isinstance(raw_index, dict):
+            index = raw_index
+
+    parsed = _parse_with_index(scanned.notes, index, workers, progress, started, keep=True)
+    index = {}
+    notes = [note for note, _ in parsed]
+    racy = any(blob is None for _, blob in parsed)
+    sections: dict[str, bytes] = {
+        "notes": dumps(
+            {
+                entry.path: (entry.size, entry.mtime_ns, blob)
+                for entry, (_, blob) in zip(scanned.notes, parsed, strict=True)
+                if blob is not None
+            }
+        )
+    }
+    del parsed  # the records live on in the section only: peak memory matters at 50k
+    with _no_gc():
+        resolver, model = build(notes)
+    sync_cache = SyncCache(root, sections, racy=racy, state=(resolver, model))
+    if not racy:
+        try:
+            sections["problems"] = dumps(model.problems)
+            sections["key"] = dumps(key)
+        except Exception:
+            sync_cache.racy = True
+            sections.pop("problems", None)
+    # The resolver and model are worth storing once the same state is loaded twice (a
+    # second command on an unchanged vault) or a sync finds nothing to change; right
+    # after an edit the next sync usually rewrites notes and the stored state is stale.
+    if same_state and not sync_cache.racy:
+        sync_cache.add_state()
+    written = write_cache(root, sections)
+    # Keep no bytes around: a sync that changes nothing re-reads them from the file.
+    sync_cache.sections = None
+    sync_cache.file = CacheFile.open(root) if written else None
+    return LoadedState(
+        {n.path: n for n in notes}, resolver, model, model.problems, cache=sync_cache
+    )
+
+
+def _parse_with_index(
+    entries: Sequence[FileEntry],
+    index: Mapping[str, tuple[int, int, bytes]],
+    workers: int | None,
+    progress: ProgressCallback | None,
+    started: int,
+    keep: bool,
+) -> list[tuple[Note, bytes | None]]:
+    """Notes for ``entries`` in order: from ``index`` when size and mtime match, else
+    parsed. The blob is None for a note that must not be cached (racy or unpicklable)
+    and for every note when not ``keep``ing them."""
+    total = len(entries)
+    done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None and count:
+            progress(done, total)
+
+    out: list[tuple[Note, bytes | None] | None] = [None] * total
+    todo: list[int] = []
+    with _no_gc():
+        for position, entry in enumerate(entries):
+            cached = index.get(entry.path)
+            if cached is not None and cached[0] == entry.size and cached[1] == entry.mtime_ns:
+                try:
+                    note = loads(cached[2])
+                except Exception:
+                    note = None
+                if isinstance(note, Note) and note.path == entry.path:
+                    out[position] = (note, cached[2])
+                    continue
+            todo.append(position)
+    step(total - len(todo))
+    fresh = _parse_many([entries[i] for i in todo], workers, step, keep)
+    for position, (note, blob) in zip(todo, fresh, strict=True):
+        if blob is not None and _is_racy(entries[position].mtime_ns, started):
+            blob = None
+        out[position] = (note, blob)
+    return [item for item in out if item is not None]
+
+
+def _warm(
+    root: Path,
+    cache: CacheFile,
+    scanned: ScanResult,
+    settings: ObsidianSettings,
+    config: Config,
+    build: Builder,
+    workers: int | None,
+    progress: ProgressCallback | None,
+) -> LoadedState | None:
+    """Nothing changed since the cache was written (its key matches): hand out the
+    cached state, each piece read and unpickled on first use. A piece found unreadable
+    later (the file replaced meanwhile) is rebuilt from the files."""
+    problems = cache.section("problems")
+    if not isinstance(problems, tuple) or not all(
+        cache.has(name) for name in ("notes", "resolver", "model")
+    ):
+        return None
+    rebuilt: list[tuple[Resolver, Model]] = []
+
+    def rebuild() -> tuple[Resolver, Model]:
+        if not rebuilt:
+            state = load_state(root, scanned, settings, config, build, use_cache=False,
+                               workers=workers, progress=None)
+            assert not callable(state.resolver)
+            assert not callable(state.model)
+            rebuilt.append((state.resolver, state.model))
+        return rebuilt[0]
+
+    def section(name: str, kind: str) -> Any:
+        with _no_gc():
+            value = cache.section(name)
+        if f"{type(value).__module__}.{type(value).__qualname__}" != kind:
+            resolver, model = rebuild()
+            value = resolver if name == "resolver" else model
+        return value
+
+    def blobs() -> Mapping[str, bytes]:
+        index = cache.section("notes")
+        out: dict[str, bytes] = {}
+        if isinstance(index, dict):
+            for entry in scanned.notes:
+                record = index.get(entry.path)
+                if (
+                    isinstance(record, tuple)
+                    and len(record) == 3
+                    and record[0] == entry.size
+                    and record[1] == entry.mtime_ns
+                    and isinstance(record[2], bytes)
+                ):
+                    out[entry.path] = record[2]
+        return out
+
+    entries = {entry.path: entry for entry in scanned.notes}
+    if progress is not None:
+        progress(len(entries), len(entries))
+    return LoadedState(
+        LazyNotes(entries, blobs),
+        lambda: section("resolver", "vaultlink.resolve.Resolver"),
+        lambda: section("model", "vaultlink.model.Model"),
+        problems,
+        cache=SyncCache(root, None, cache),
+        from_cache=True,
+    )
+
+
+# ------------------------------------------------------------------------------ the old API
 
 
 def parse_entries(
@@ -15,13 +621,28 @@ def parse_entries(
     *,
     use_cache: bool = True,
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> list[Note]:
-    """Parse every entry into a Note, in the order given."""
-    notes: list[Note] = []
-    total = len(entries)
-    for index, entry in enumerate(entries, 1):
-        notes.append(read_note(entry.path, entry.abspath))
-        if progress is not None and (index % 200 == 0 or index == total):
-            progress(index, total)
-    return notes
+    """Parse every entry into a Note, in the order given (the notes level of the cache
+    only; ``load_state`` adds the state level)."""
+    started = time.time_ns()
+    cache = CacheFile.open(root) if use_cache else None
+    index = cache.section("notes") if cache is not None else None
+    parsed = _parse_with_index(
+        entries, index if isinstance(index, dict) else {}, workers, progress, started,
+        keep=use_cache,
+    )
+    if use_cache:
+        write_cache(
+            root,
+            {
+                "notes": dumps(
+                    {
+                        entry.path: (entry.size, entry.mtime_ns, blob)
+                        for entry, (_, blob) in zip(entries, parsed, strict=True)
+                        if blob is not None
+                    }
+                )
+            },
+        )
+    return [note for note, _ in parsed]

@@ -34,7 +34,6 @@ from vaultlink.edits import (
     find_managed_block,
     replace_managed_block,
 )
-from vaultlink.frontmatter_text import load_frontmatter, split_frontmatter
 from vaultlink.model import Model, build_model
 from vaultlink.notes import Block, Note, parse_note
 from vaultlink.problems import Problem
@@ -814,6 +813,10 @@ def _has_marker(path: str, text: str) -> bool:
 
     Reads only the frontmatter: a generated note can be long, and this runs every sync.
     """
+    # imported here: YAML and markdown-it cost ~70 ms, and a repeat sync answered from
+    # the cache (which unpickles a SyncReport, so imports this module) never needs them
+    from vaultlink.frontmatter_text import load_frontmatter, split_frontmatter
+
     normal = text.removeprefix("\ufeff").replace("\r\n", "\n")
     yaml_text, _ = split_frontmatter(normal)
     if yaml_text is None:

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic vault generator and the timing script (``make bench``)."""
