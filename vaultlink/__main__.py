@@ -1,0 +1,5 @@
+"""``python -m vaultlink``: the same entry point as the ``vaultlink`` script."""
+
+from vaultlink.cli import main
+
+main()
