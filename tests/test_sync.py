@@ -532,3 +532,21 @@ def test_a_tick_already_in_the_log_is_not_logged_again_nor_kept(vault: Path) -> 
     assert again.ok
     assert read(vault, JANE_PATH).count("reached out:") == 1
     assert first.logged[0].block_id not in read(vault, DUE)
+
+
+def test_daily_block_shows_the_most_urgent_few_and_points_to_the_rest(tmp_path: Path) -> None:
+    people = {
+        f"People/P{n:02d}.md": (
+            f"---\ntype: person\ncadence: weekly\nlast_contact: 2026-10-{n:02d}\n---\n"
+        )
+        for n in range(1, 13)
+    }
+    root = make_vault(tmp_path / "v", {"vaultlink.toml": "[output]\ndaily_limit = 5\n", **people})
+    run_sync(root)
+    block = read(root, DAILY).split(BLOCK_START)[1].split(BLOCK_END)[0]
+    items = [line for line in block.splitlines() if line.startswith("- [ ]")]
+    assert len(items) == 5
+    assert "[[P01]]" in items[0]  # the longest overdue first
+    due_items = [line for line in read(root, DUE).splitlines() if line.startswith("- [ ]")]
+    more = len([i for i in due_items if "📅 " in i and i.split("📅 ")[1][:10] <= TODAY.isoformat()])
+    assert f"- …and {more - 5:,} more in [[Vaultlink/Due this week|all follow-ups]]" in block

@@ -67,6 +67,7 @@ class OutputSettings:
     starters_note: str = "Conversation starters"
     daily_block: bool = True
     daily_heading: str | None = None
+    daily_limit: int = 10
     canvas: bool = False
     mermaid: bool = False
     log_heading: str = "Log"

@@ -334,6 +334,7 @@ class DailyItems:
     done: Mapping[str, date] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
     kept: tuple[str, ...] = ()
+    more: int = 0
 
 
 def render_daily_block(daily: DailyItems, *, link: LinkFn, due_note: str) -> str:
@@ -346,5 +347,7 @@ def render_daily_block(daily: DailyItems, *, link: LinkFn, due_note: str) -> str
     lines.extend(daily.kept)
     if not lines:
         return f"Nothing due today · {due_note}\n"
+    if daily.more:
+        lines.append(f"- …and {daily.more:,} more in {due_note}")
     head = f"**Follow-ups today** · {due_note}"
     return head + "\n" + "".join(line + "\n" for line in lines)

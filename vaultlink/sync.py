@@ -755,8 +755,19 @@ class _Planner:
         if path is None or found is None:
             return None
         items = tuple(i for i in due if i.section == "overdue" or i.due <= self.today)
+        # The daily note is for today, not the backlog: the most urgent few, and a
+        # pointer to the rest (ranked order; a box ticked there was harvested above).
+        limit = vault.config.output.daily_limit
+        more = 0
+        if limit and len(items) > limit:
+            keep = list(items[:limit])
+            keep_ids = {i.block_id for i in keep}
+            keep.extend(i for i in items[limit:] if i.block_id in done_dates
+                        and i.block_id not in keep_ids)
+            more = len(items) - len(keep)
+            items = tuple(keep)
         daily = DailyItems(items=items, done=dict(done_dates), statuses=dict(statuses),
-                           kept=tuple(kept))
+                           kept=tuple(kept), more=more)
         has_block = self.daily_block_lines is not None
         if not items and not kept and not has_block:
             return None  # nothing for today: leave the note alone (or uncreated)

@@ -36,6 +36,8 @@ _OUTPUT_HELP: Mapping[str, str] = {
     "daily_block": "Put today's follow-ups in a block in today's daily note.",
     "daily_heading": "Heading in the daily note to put that block under "
                      "(unset: the end of the note).",
+    "daily_limit": "At most this many items in the daily block, most urgent first "
+                   "(0: no limit); the rest are in the due note.",
     "canvas": "Also write <folder>/Network.canvas (JSON Canvas) of your network.",
     "mermaid": "Also write <folder>/Network.md with a Mermaid graph of your network.",
     "log_heading": "Heading in a person's note that ticked items are logged under.",
