@@ -20,10 +20,11 @@ strength is the product of its hops, so the strongest path is the shortest path 
 met once two years ago. Relations between other people are weaker and fixed, decaying
 gently with age when they have a date (at most halving: ``× (0.5 + 0.5·0.5**(age/365))``):
 works at a company 0.7 (per hop to or from the company node), introduced 0.7, attended the
-same interaction 0.6, contact for an application there 0.6, mentioned together in a
-daily note 0.4 (so two co-workers are 0.7 × 0.7 apart, less than two people who sat in
-the same interview). A path is dropped when two of its people are tied directly at least
-as strongly as the detour between them: that shorter path is listed instead.
+same interaction 0.6, contact for an application there 0.6, one person's note linking
+the other's 0.5, mentioned together in a daily note 0.4 (so two co-workers are 0.7 × 0.7
+apart, less than two people who sat in the same interview). A path is dropped when two
+of its people are tied directly at least as strongly as the detour between them: that
+shorter path is listed instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import difflib
 import gc
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from vaultlink.lookup import fold
 from vaultlink.model import Model
 from vaultlink.notes import Note
 from vaultlink.records import Person
@@ -88,6 +91,7 @@ STRENGTH = {
     "attended": 0.6,
     "contact_for": 0.6,
     "mentions": 0.4,
+    "links_to": 0.5,  # one person's note links another's: "[[Leo Park]] worked for her"
 }
 
 
@@ -352,8 +356,8 @@ def find_node(
     company goes to the kind listed first. ``"missing"`` accepts missing nodes that stand
     for a company (something works at or was applied to it). Raises ``NodeNotFound``.
     """
-    text = query.strip()
-    wanted = text.lower().removesuffix(".md")
+    text = unicodedata.normalize("NFC", query.strip())
+    wanted = fold(text).removesuffix(".md")
     me_id = me_node(g)
     if "me" in kinds and (wanted in ("me", "you") or text == me_id):
         return me_id
@@ -362,15 +366,22 @@ def find_node(
         if kind in kinds and _accepts(g, text, kind):
             return text
     allowed = [n for n, k in g.nodes(data="kind") if k in kinds and _accepts(g, n, k)]
-    by_path = [n for n in allowed if n.lower().removesuffix(".md") == wanted]
+    by_path = [n for n in allowed if fold(n).removesuffix(".md") == wanted]
     if len(by_path) == 1:
         return str(by_path[0])
     rank = {k: i for i, k in enumerate(kinds)}
     aliases = _aliases(model)
+
+    def first_name(n: str) -> bool:
+        """A first name, as `log` and `starters` accept: "Dana" when there is one Dana."""
+        name = fold(str(g.nodes[n].get("name", "")))
+        return bool(g.nodes[n].get("kind") == "person" and name.split()[:1] == [wanted])
+
     for matcher in (
-        lambda n: str(g.nodes[n].get("name", "")).lower() == wanted,
+        lambda n: fold(str(g.nodes[n].get("name", ""))) == wanted,
         lambda n: wanted in aliases.get(n, ()),
-        lambda n: n.lower().endswith("/" + wanted + ".md"),
+        lambda n: fold(n).endswith("/" + wanted + ".md"),
+        first_name,
     ):
         found = [n for n in allowed if matcher(n)]
         if found:
@@ -382,7 +393,7 @@ def find_node(
     labels: dict[str, str] = {}
     for node in allowed:
         name = str(g.nodes[node].get("name", node))
-        labels.setdefault(name.lower(), name)
+        labels.setdefault(fold(name), name)
         for alias in aliases.get(node, ()):
             labels.setdefault(alias, name)
     close = difflib.get_close_matches(wanted, list(labels), n=5, cutoff=0.5)
@@ -401,10 +412,10 @@ def _aliases(model: Model) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for person in model.people.values():
         if person.aliases:
-            out[person.path] = tuple(a.lower() for a in person.aliases)
+            out[person.path] = tuple(fold(a) for a in person.aliases)
     for company in model.companies.values():
         if company.aliases:
-            out[company.path] = tuple(a.lower() for a in company.aliases)
+            out[company.path] = tuple(fold(a) for a in company.aliases)
     return out
 
 
@@ -659,6 +670,8 @@ def _social_graph(g: nx.MultiDiGraph, model: Model, today: date) -> nx.Graph:
             attendees[v].append(u)
         elif kind == "mentions" and v in people:
             mentioned[u].append(v)
+        elif kind == "links_to" and u in people and v in people and u != v:
+            offer(_Relation("links_to", STRENGTH["links_to"], u, v))
         elif kind == "applied_to":
             applications[u].append(v)
     for interaction, group in attendees.items():
@@ -715,6 +728,8 @@ def _hop_text(g: nx.MultiDiGraph, rel: _Relation, a: str, b: str) -> str:
     if rel.kind == "mentions":
         when = rel.date.isoformat() if rel.date else _name(g, rel.via or "")
         return f"{na} and {nb} appear together in your daily note of {when}"
+    if rel.kind == "links_to":
+        return f"your note on {_name(g, rel.a)} links to {_name(g, rel.b)}"
     if rel.kind == "contact_for":
         return (f"{_name(g, rel.a)} was your contact for the {_name(g, rel.via or '')} "
                 f"application at {_name(g, rel.b)}")

@@ -44,15 +44,19 @@ def export_ics(
     ] = False,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """The due items (overdue, this week, coming up) as an iCalendar file: one all-day
-    event per follow-up; overdue ones are placed on today."""
+    """The due items as an iCalendar file: one all-day event per follow-up.
+
+    Overdue, this week and coming up (--all: everything); overdue ones are placed on today.
+    """
     from vaultlink.cli.cmd_graph import write_atomic
     from vaultlink.export.ics import to_ics
     from vaultlink.rules import due_report
 
     day = parse_today(today)
+    if output is not None and str(output) == "-":  # the usual spelling of "stdout"
+        output = None
     if output is not None and output.suffix.lower() == ".md" and output.exists():
-        fail(escape(f"{output} is a note; not overwriting it with a calendar (use .ics)"))
+        fail(f"{output} is a note; not overwriting it with a calendar (use .ics)")
     loaded = open_vault(vault, no_cache=no_cache, quiet=output is None)
     report = due_report(loaded, day, horizon="all" if show_all else "next",
                         include_lapsed=show_all)
@@ -64,5 +68,5 @@ def export_ics(
     try:
         write_atomic(output, text)
     except OSError as exc:
-        fail(escape(f"cannot write {output}: {exc.strerror or exc}"))
+        fail(f"cannot write {output}: {exc.strerror or exc}")
     stderr.print(escape(f"wrote {output} ({len(report.items)} events)"), highlight=False)

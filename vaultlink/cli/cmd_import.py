@@ -46,8 +46,8 @@ VcfArgument = Annotated[
 ]
 FolderOption = Annotated[
     str | None,
-    typer.Option("--folder", help="Vault folder for new notes [default: where most of "
-                 "your people notes are; in a vault without any, People].",
+    typer.Option("--folder", help="Vault folder for new notes (default: where most of "
+                 "your people notes are; in a vault without any, People).",
                  show_default=False),
 ]
 YesOption = Annotated[
@@ -104,16 +104,16 @@ def _run(
     try:
         candidates, problems = reader(file.expanduser())
     except OSError as exc:
-        fail(escape(f"cannot read {file}: {exc.strerror or exc}"))
+        fail(f"cannot read {file}: {exc.strerror or exc}")
     errors = [p for p in problems if p.severity == "error"]
     if errors and not candidates:
-        fail(escape(str(errors[0])))
+        fail(str(errors[0]))
     loaded = open_vault(vault, no_cache=no_cache, quiet=json_output)
     try:
         plan = plan_import(loaded, candidates, source=source, tag=tag, folder=folder,
                            problems=problems)
     except ValueError as exc:
-        fail(escape(f"--folder: {exc}"))
+        fail(f"--folder: {exc}")
     for problem in plan.problems:
         style = "red" if problem.severity == "error" else "yellow"
         stderr.print(f"[{style}]{escape(str(problem))}[/]", highlight=False)

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 
 from vaultlink.cli import app
-from vaultlink.cli.common import VaultOption, fail, stderr, stdout, vault_path
+from vaultlink.cli.common import VaultOption, require_folder, stderr, stdout, vault_path
 
 
 @app.command()
@@ -16,8 +16,7 @@ def init(vault: VaultOption = None) -> None:
     from vaultlink.templates import init_vault
 
     root = vault_path(vault).expanduser()
-    if not root.is_dir():
-        fail(f"{root}: no such folder")
+    require_folder(root)
     settings, _ = read_settings(root)
     report = init_vault(root, settings.templates_folder)
     for path in report.written:

@@ -45,7 +45,7 @@ def intro(
     try:
         node = intro_target(loaded, target)
     except NodeNotFound as exc:
-        fail(escape(str(exc)))
+        fail(str(exc))
     paths = intro_paths(loaded, node, day, k=limit)
     attrs = loaded.graph.nodes[node]
     name = str(attrs.get("name", node))

@@ -15,8 +15,9 @@ from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     VaultOption,
-    fail,
     print_json,
+    print_problem,
+    require_folder,
     stderr,
     stdout,
     vault_path,
@@ -101,16 +102,17 @@ def plugins(
     vault: VaultOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The follow-up rules and starter sources loaded, where each comes from, and whether
-    vaultlink.toml enables it."""
+    """The follow-up rules and starter sources loaded, and whether each is enabled.
+
+    Shows where each comes from (built in, or its package) and if vaultlink.toml enables it.
+    """
     from vaultlink.config import load_config
 
     root = vault_path(vault).expanduser()
-    if not root.is_dir():
-        fail(escape(f"{root}: no such folder"))
+    require_folder(root)
     config, problems = load_config(Path(root))
     for problem in problems:
-        stderr.print(f"[yellow]{problem.severity}[/]: {escape(str(problem))}", highlight=False)
+        print_problem(problem)
     found, errors = list_plugins(config)
     for message in errors:
         stderr.print(f"[yellow]warning[/]: {escape(message)}", highlight=False)
@@ -126,8 +128,10 @@ def plugins(
         rows = [p for p in found if p.kind == kind]
         table = Table(title=f"{title} ({len(rows)})", title_justify="left", title_style="bold",
                       box=None, pad_edge=False)
-        table.add_column("name", no_wrap=True)
-        table.add_column("enabled", no_wrap=True)
+        # names are what vaultlink.toml takes: never cut them short on a narrow terminal
+        longest = max((len(p.name) for p in rows), default=4)
+        table.add_column("name", no_wrap=True, min_width=longest)
+        table.add_column("enabled", no_wrap=True, min_width=len("enabled"))
         table.add_column("from (module)", no_wrap=True)
         if wide:
             table.add_column("description")

@@ -6,6 +6,7 @@ import warnings
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from vaultlink.cli import app
 from vaultlink.cli.common import (
@@ -63,7 +64,7 @@ def starters(
         else:
             groups = starters_for_due(loaded, day)
     for error in plugin_errors():
-        stderr.print(f"[yellow]warning[/]: {error}", highlight=False, markup=True)
+        stderr.print(f"[yellow]warning[/]: {escape(str(error))}", highlight=False)
     if json_output:
         print_json([_group_json(p, items) for p, items in groups])
         return

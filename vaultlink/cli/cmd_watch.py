@@ -16,6 +16,7 @@ from vaultlink.cli.common import (
     VaultOption,
     fail,
     parse_today,
+    require_folder,
     stderr,
     stdout,
     vault_path,
@@ -43,11 +44,10 @@ def watch(
     from vaultlink.watch import watch as watch_vault
 
     if importlib.util.find_spec("watchfiles") is None:
-        fail(escape(INSTALL_HINT))
+        fail(INSTALL_HINT)
     fixed = parse_today(today) if today is not None else None
     root = vault_path(vault).expanduser()
-    if not root.is_dir():
-        fail(escape(f"{root}: no such folder"))
+    require_folder(root)
 
     def current_day() -> date:
         return fixed or date.today()
@@ -73,7 +73,7 @@ def watch(
         watch_vault(root, on_sync=report, on_error=error, debounce=debounce,
                     today=current_day, use_cache=not no_cache)
     except WatchUnavailable:
-        fail(escape(INSTALL_HINT))
+        fail(INSTALL_HINT)
     except KeyboardInterrupt:
         stderr.print("stopped watching", highlight=False)
         raise typer.Exit(130) from None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 if TYPE_CHECKING:
     from vaultlink.problems import Problem
@@ -41,9 +42,21 @@ NoCacheOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line error to stderr and exit: never a traceback."""
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print a one-line error to stderr and exit: never a traceback.
+
+    ``message`` is plain text, never markup: it quotes paths, names and note text, and a
+    ``[/x]`` in any of those would otherwise crash rich's markup parser.
+    """
+    stderr.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     raise typer.Exit(code)
+
+
+def require_folder(root: Path) -> None:
+    """Exit 2 unless ``root`` is a folder, saying which of the two ways it is not."""
+    if not root.exists():
+        fail(f"{root}: no such folder")
+    if not root.is_dir():
+        fail(f"{root}: not a folder")
 
 
 def vault_path(option: Path | None) -> Path:
@@ -53,13 +66,21 @@ def vault_path(option: Path | None) -> Path:
     return Path(env) if env else Path.cwd()
 
 
+# --today far from now makes week and horizon arithmetic overflow date.max (9999-12-31)
+TODAY_RANGE = (date(1900, 1, 1), date(9000, 12, 31))
+
+
 def parse_today(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         fail(f"--today {value!r} is not a date (YYYY-MM-DD)")
+    low, high = TODAY_RANGE
+    if not low <= day <= high:
+        fail(f"--today {value} is out of range ({low.isoformat()} to {high.isoformat()})")
+    return day
 
 
 def open_vault(option: Path | None, *, no_cache: bool = False, quiet: bool = False) -> Vault:
@@ -97,12 +118,23 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def print_problem(problem: Problem) -> None:
+    """One problem on stderr as ``path:line: severity: message [code]``, severity coloured
+    (``str(problem)`` already names the severity: never prefix it a second time)."""
+    style = "red" if problem.severity == "error" else "yellow"
+    where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+    stderr.print(
+        f"{escape(where)}: [{style}]{problem.severity}[/]: "
+        f"{escape(problem.message)} [dim]\\[{escape(problem.code)}][/]",
+        highlight=False,
+    )
+
+
 def warn_problems(problems: tuple[Problem, ...], limit: int = 20) -> None:
     """Warnings about bad notes go to stderr, with path and line; they never change exit codes."""
     shown = [p for p in problems if p.code != "unresolved-link"]
     for problem in shown[:limit]:
-        style = "red" if problem.severity == "error" else "yellow"
-        stderr.print(f"[{style}]{problem.severity}[/]: {escape(str(problem))}", highlight=False)
+        print_problem(problem)
     hidden = len(problems) - min(len(shown), limit)
     if hidden > 0:
         unresolved = sum(1 for p in problems if p.code == "unresolved-link")
