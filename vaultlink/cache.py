@@ -203,13 +203,26 @@ def _dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     return _TABLE
 
 
+_FOUND: dict[tuple[str, str], tuple[Any, type]] = {}
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED_CLASSES:
+        # Each note is its own pickle, so the same few classes are looked up ~6 times a
+        # note; remember them (keyed to the module object, so a reloaded module is
+        # looked up afresh). Only allowed classes are ever remembered.
+        key = (module, name)
+        hit = _FOUND.get(key)
+        if hit is not None and sys.modules.get(module) is hit[0]:
+            return hit[1]
+        if key not in ALLOWED_CLASSES:
             raise pickle.UnpicklingError(f"cache: {module}.{name} is not allowed")
         found = super().find_class(module, name)
         if not isinstance(found, type):
             raise pickle.UnpicklingError(f"cache: {module}.{name} is not a class")
+        owner = sys.modules.get(module)
+        if owner is not None:
+            _FOUND[key] = (owner, found)
         return found
 
 

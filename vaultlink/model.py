@@ -533,9 +533,7 @@ class _Builder:
         source = Source(note.path, block.line, block.heading)
         tags = {tag.name.split("/", 1)[0].lower() for tag in block.tags}
         fields = {f.key.strip().lower(): f for f in block.fields}
-        leading = _leading_date(block)
-        linked_day = self._linked_daily(note, block)
-        day = leading or linked_day
+        day = _leading_date(block) or self._linked_daily(note, block)
         is_win = bool(tags & _WIN_TAGS) or "win" in fields or "news" in fields
         if is_win:
             for key in ("win", "news"):
@@ -784,7 +782,10 @@ def _truthy(value: Any) -> bool:
 
 def _leading_date_text(text: str) -> date | None:
     stripped = text.lstrip("*_ ")
-    return parse_date(stripped[:10]) if len(stripped) >= 10 else None
+    # only YYYY-MM-DD / YYYY/MM/DD fit in 10 characters: skip the regex for other text
+    if len(stripped) < 10 or stripped[4] not in "-/":
+        return None
+    return parse_date(stripped[:10])
 
 
 def _leading_date(block: Block) -> date | None:

@@ -319,6 +319,10 @@ _CONGRATS = re.compile(r"^congrat", re.I)
 def _first_names(ctx: StarterContext, text: str) -> str:
     """Call the person by their first name ("send Dana Okafor" -> "send Dana")."""
     for name in ctx.names:
+        # Each name is its own pattern (compiling one costs more than the search): skip
+        # names that cannot match. Only for ASCII, where re.I is exactly str.lower().
+        if name and name.isascii() and text.isascii() and name.lower() not in text.lower():
+            continue
         # a link to a heading displays as "Dana Okafor > Log": the heading goes too
         pattern = rf"\b{re.escape(name)}\b(?: > [\w'’-]+(?: [A-Z][\w'’-]*)*)?"
         text = re.sub(pattern, ctx.first, text, flags=re.I)
