@@ -131,6 +131,17 @@ class ImportPlan:
 _SPACES = re.compile(r"\s+")
 
 
+def decode_export(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Exported contact files are UTF-8 (with or without BOM) or, from older Windows
+    tools, Windows-1252: decode either, and say so when it was the latter."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [
+            Problem(name, None, "warning", "bad-import", "not UTF-8; read as Windows-1252")
+        ]
+
+
 def _clean(text: str | None) -> str:
     """One line of text: whitespace collapsed, control characters dropped."""
     if not text:

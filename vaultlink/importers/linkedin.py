@@ -16,7 +16,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from vaultlink.importers import Candidate
+from vaultlink.importers import Candidate, decode_export
 from vaultlink.problems import Problem
 
 __all__ = ["SOURCE", "TAG", "parse_connections", "parse_date", "read_connections"]
@@ -148,13 +148,6 @@ def read_connections(path: Path) -> tuple[list[Candidate], list[Problem]]:
 
     Raises OSError when the file cannot be read.
     """
-    data = path.read_bytes()
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        problems.append(Problem(path.name, None, "warning", "bad-import",
-                                "not UTF-8; read as Windows-1252"))
+    text, problems = decode_export(path.read_bytes(), path.name)
     candidates, more = parse_connections(text, path.name)
     return candidates, problems + more

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from vaultlink.importers import Candidate, is_linkedin
+from vaultlink.importers import Candidate, decode_export, is_linkedin
 from vaultlink.problems import Problem
 
 __all__ = [
@@ -370,13 +370,6 @@ def read_vcards(path: Path) -> tuple[list[Candidate], list[Problem]]:
 
     Raises OSError when the file cannot be read.
     """
-    data = path.read_bytes()
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        problems.append(Problem(path.name, None, "warning", "bad-import",
-                                "not UTF-8; read as Windows-1252"))
+    text, problems = decode_export(path.read_bytes(), path.name)
     candidates, more = parse_vcards(text, path.name)
     return candidates, problems + more
