@@ -491,3 +491,23 @@ def test_import_into_a_copy_of_the_kepano_vault(tmp_path: Path) -> None:
     assert {k: v for k, v in after.items() if k not in written} == before  # nothing else changed
     vault = vaultlink.load(root, use_cache=False)
     assert set(written) <= set(vault.people)
+
+
+def test_windows_1252_exports_are_read_with_a_warning(tmp_path: Path) -> None:
+    from vaultlink.importers.linkedin import read_connections
+    from vaultlink.importers.vcard import read_vcards
+
+    csv_file = tmp_path / "Connections.csv"
+    csv_file.write_bytes(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Zoë,Müller,,,Café Ltd,CTO,12 Nov 2024\n".encode("cp1252")
+    )
+    people, problems = read_connections(csv_file)
+    assert [p.name for p in people] == ["Zoë Müller"]
+    assert [(p.code, p.path) for p in problems] == [("bad-import", "Connections.csv")]
+
+    vcf = tmp_path / "c.vcf"
+    vcf.write_bytes("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Müller\r\nEND:VCARD\r\n".encode("cp1252"))
+    cards, problems = read_vcards(vcf)
+    assert [c.name for c in cards] == ["Zoë Müller"]
+    assert [p.code for p in problems] == ["bad-import"]
