@@ -43,11 +43,12 @@ def watch(
     from vaultlink.watch import INSTALL_HINT, WatchUnavailable
     from vaultlink.watch import watch as watch_vault
 
-    if importlib.util.find_spec("watchfiles") is None:
-        fail(INSTALL_HINT)
+    # Usage errors first (a bad --today or vault), then the optional dependency.
     fixed = parse_today(today) if today is not None else None
     root = vault_path(vault).expanduser()
     require_folder(root)
+    if importlib.util.find_spec("watchfiles") is None:
+        fail(INSTALL_HINT)
 
     def current_day() -> date:
         return fixed or date.today()
