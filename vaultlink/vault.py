@@ -157,18 +157,25 @@ class Vault:
         horizon: str = "week",
         include_lapsed: bool = False,
     ) -> list[FollowUp]:
-        """Follow-ups due: overdue, this ISO week and (``horizon="next"``) the week after."""
+        """Follow-ups due: overdue, this ISO week and (``horizon="next"``) the week after.
+
+        A plain list that also shows as a table in Jupyter and has ``to_dataframe()``.
+        """
+        from vaultlink.display import RecordList
         from vaultlink.rules import compute_due
 
-        return compute_due(
+        items = compute_due(
             self, today or date.today(), horizon=horizon, include_lapsed=include_lapsed
         )
+        return RecordList(items, ("due", "name", "rule", "reason", "overdue_days"))
 
     def starters(self, person: str, today: date | None = None) -> list[Starter]:
-        """Conversation starters for one person (path, name or alias)."""
+        """Conversation starters for one person (path, name or alias), best first."""
+        from vaultlink.display import RecordList
         from vaultlink.starters import starters_for
 
-        return starters_for(self, self.person(person).path, today or date.today())
+        found = starters_for(self, self.person(person).path, today or date.today())
+        return RecordList(found, ("kind", "text", "link"))
 
     def sync(
         self, today: date | None = None, dry_run: bool = False, now: Any = None
