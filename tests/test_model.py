@@ -410,3 +410,11 @@ def test_obsidian_date_types_are_checked(tmp_path: Path) -> None:
     })
     bad = [(p.path, p.line, p.code) for p in vault.problems if p.code == "bad-date"]
     assert bad == [("a.md", 2, "bad-date")]
+
+
+def test_vault_mappings_are_read_only_views(tmp_path: Path) -> None:
+    vault = load(tmp_path, {"People/Jane.md": "", "Companies/Acme.md": ""})
+    assert vault.people is vault.people  # one view, not a copy per access
+    for mapping in (vault.people, vault.companies, vault.applications, vault.interactions):
+        with pytest.raises(TypeError):
+            mapping["x"] = None  # type: ignore[index]

@@ -96,21 +96,23 @@ class Vault:
         )
 
     # -- the model ---------------------------------------------------------------------------
-    @property
+    # Read-only views over the model's own dicts (built once, never mutated): no copy per
+    # access, so ``for p in vault.people: vault.people[p]`` stays linear.
+    @cached_property
     def people(self) -> Mapping[str, Person]:
-        return MappingProxyType(dict(self.model.people))
+        return MappingProxyType(self.model.people)
 
-    @property
+    @cached_property
     def companies(self) -> Mapping[str, Company]:
-        return MappingProxyType(dict(self.model.companies))
+        return MappingProxyType(self.model.companies)
 
-    @property
+    @cached_property
     def applications(self) -> Mapping[str, Application]:
-        return MappingProxyType(dict(self.model.applications))
+        return MappingProxyType(self.model.applications)
 
-    @property
+    @cached_property
     def interactions(self) -> Mapping[str, Interaction]:
-        return MappingProxyType(dict(self.model.interactions))
+        return MappingProxyType(self.model.interactions)
 
     @property
     def me(self) -> Me:
