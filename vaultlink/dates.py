@@ -373,26 +373,23 @@ def _build(f: dict[str, int]) -> date | None:
             if year is None or not 1 <= f["doy"] <= _days_in_year(year):
                 return None
             return date(year, 1, 1) + timedelta(days=f["doy"] - 1)
-        if "isoweek" in f:
-            wyear = f.get("isoweekyear")
-            if wyear is None and "isoweekyy" in f:
-                wyear = _two_digit_year(f["isoweekyy"])
+        # ISO weeks (W, G) and moment's English locale weeks (w, g): same arithmetic,
+        # different field names, default weekday and week rules.
+        for week_key, year_key, yy_key, default_day, rules in (
+            ("isoweek", "isoweekyear", "isoweekyy", 1, _ISO_WEEK),
+            ("week", "weekyear", "weekyy", 0, _EN_WEEK),
+        ):
+            if week_key not in f:
+                continue
+            wyear = f.get(year_key)
+            if wyear is None and yy_key in f:
+                wyear = _two_digit_year(f[yy_key])
             wyear = year if wyear is None else wyear
             if wyear is None:
                 return None
             iso_weekday = f.get("isoweekday")
-            weekday = iso_weekday % 7 if iso_weekday is not None else f.get("weekday", 1)
-            return _from_week(wyear, f["isoweek"], weekday, *_ISO_WEEK)
-        if "week" in f:
-            wyear = f.get("weekyear")
-            if wyear is None and "weekyy" in f:
-                wyear = _two_digit_year(f["weekyy"])
-            wyear = year if wyear is None else wyear
-            if wyear is None:
-                return None
-            iso_weekday = f.get("isoweekday")
-            weekday = iso_weekday % 7 if iso_weekday is not None else f.get("weekday", 0)
-            return _from_week(wyear, f["week"], weekday, *_EN_WEEK)
+            weekday = iso_weekday % 7 if iso_weekday is not None else f.get("weekday", default_day)
+            return _from_week(wyear, f[week_key], weekday, *rules)
         if year is not None:
             return date(year, 1, 1)
     except (ValueError, OverflowError):
