@@ -82,7 +82,8 @@ ALLOWED_CLASSES: frozenset[tuple[str, str]] = frozenset(
         for name in ("Source", "Contact", "Signal", "Person", "Company", "Application",
                      "Interaction", "Me")
     }
-    | {("vaultlink.model", "Model"), ("vaultlink.resolve", "Resolver")}
+    | {("vaultlink.model", name) for name in ("Model", "NoteFacts", "Contribution")}
+    | {("vaultlink.resolve", "Resolver")}
     | {
         ("vaultlink.config", name)
         for name in ("Config", "OutputSettings", "FolderSettings", "MeSettings",

@@ -8,9 +8,10 @@ today: rules decide what is due.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +33,7 @@ from vaultlink.records import (
     Signal,
     Source,
 )
-from vaultlink.resolve import Resolver
+from vaultlink.resolve import Resolver, lookup_names
 from vaultlink.settings import ObsidianSettings
 
 INTERACTION_KINDS: tuple[InteractionKind, ...] = (
@@ -93,11 +94,87 @@ class Model:
     resolved: Mapping[str, tuple[str | None, ...]]
     problems: tuple[Problem, ...] = ()
     generated: frozenset[str] = field(default_factory=frozenset)
+    # Notes holding vaultlink checkboxes (task blocks with a ``^vl-`` id, ticked or not):
+    # sync harvests ticks from these only, without loading every note.
+    tick_notes: frozenset[str] = field(default_factory=frozenset)
+    # ``^vl-`` ids closed (ticked or cancelled boxes, logged lines), by the note that
+    # closes them; only notes that close any are listed.
+    closed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Frontmatter key -> line for each note with a record (person, company,
+    # application, interaction, me): sources point at properties without the notes.
+    property_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    @property
+    def done_ids(self) -> frozenset[str]:
+        """Every ``^vl-`` id closed anywhere in the vault."""
+        return frozenset().union(*self.closed.values())
 
 
 def is_generated(note: Note) -> bool:
     """A note vaultlink wrote itself (it carries the marker in its frontmatter)."""
     return str(note.properties.get("generated_by", "")).strip().lower() == GENERATED_MARKER
+
+
+# The model is built in three steps so that a changed note costs only its own share
+# (SPEC §8): each note's *facts* (what it says about itself: kind, daily date, aliases),
+# then, given every note's facts and the resolver, each note's *contribution* (its
+# resolved links, its own record, the contacts and signals it holds), then the merge.
+# Facts depend on the note and the settings alone; a contribution depends on the note
+# and on the few names and paths it looked up, which it records so a cached one can be
+# checked against a changed vault (``Contribution.stale``). ``build_model`` runs all
+# three; the cache (parse_all.py) reuses facts and contributions of unchanged notes.
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFacts:
+    """What a note says about itself, read without looking at any other note."""
+
+    kind: NoteKind
+    interaction_kind: InteractionKind | None = None
+    day: date | None = None  # the date its path gives it as a daily note
+    generated: bool = False
+    aliases: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the parser's and classification's
+
+
+@dataclass(frozen=True, slots=True)
+class VaultIndex:
+    """What reading one note may look up about the others."""
+
+    kinds: Mapping[str, NoteKind]
+    daily: Mapping[str, date]
+    people: frozenset[str]
+    resolver: Resolver
+
+
+NoteRecord = Person | Company | Application | Interaction | Me
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one note adds to the model.
+
+    ``record`` is the note's own record (a person without contacts and signals yet);
+    ``contacts`` and ``signals`` name their person or subject; ``done_ids`` are the
+    ``^vl-`` ids the note closes. ``names`` and ``targets`` are what reading it looked
+    up (link names, and the paths whose kind or daily date it consulted).
+    """
+
+    resolved: tuple[str | None, ...] = ()
+    record: NoteRecord | None = None
+    contacts: tuple[Contact, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    done_ids: frozenset[str] = frozenset()
+    has_ticks: bool = False
+    property_lines: Mapping[str, int] | None = None
+    names: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+
+    def stale(self, names: frozenset[str], paths: frozenset[str]) -> bool:
+        """Whether a change to these link names or to these paths' kind or daily date
+        can change what this note contributes."""
+        return bool(self.names & names) or bool(self.targets & paths)
 
 
 def build_model(
@@ -107,199 +184,241 @@ def build_model(
     config: Config,
 ) -> Model:
     """Build the model from parsed notes. Never raises for bad input: it reports."""
-    return _Builder(notes, resolver, settings, config).build()
+    facts = {note.path: note_facts(note, settings, config) for note in notes}
+    index = vault_index(facts, resolver)
+    contributions = {note.path: contribute(note, facts[note.path], index, config)
+                     for note in notes}
+    return assemble(facts, contributions, index, config)
 
 
-class _Builder:
-    def __init__(
-        self,
-        notes: Sequence[Note],
-        resolver: Resolver,
-        settings: ObsidianSettings,
-        config: Config,
-    ) -> None:
-        self.notes = {note.path: note for note in notes}
-        self.resolver = resolver
-        self.settings = settings
+# -- facts (SPEC §2.1) ------------------------------------------------------------------------
+def note_facts(note: Note, settings: ObsidianSettings, config: Config) -> NoteFacts:
+    """Classify one note: its kind, daily date, aliases and the problems found so far."""
+    aliases = note_aliases(note)
+    if is_generated(note):
+        return NoteFacts("note", generated=True, aliases=aliases, problems=note.problems)
+    problems = list(note.problems)
+    kind = _kind_of(note, config)
+    template = _is_template(note, settings)
+    if settings.date_properties and not template:
+        problems.extend(_typed_date_problems(note, settings))
+    day = daily_note_date(note.path, settings)
+    if kind is None and day is not None:
+        return NoteFacts("daily", day=day, aliases=aliases, problems=tuple(problems))
+    if kind is not None and template:
+        if kind == "person" and not _in_templates_folder(note, settings):
+            problems.append(Problem(
+                note.path, 1, "warning", "template-person",
+                "looks like a person but is a template (unfilled {{placeholders}} or a "
+                "template name); not treated as a person",
+            ))
+        kind = None
+    if kind in INTERACTION_KINDS:
+        return NoteFacts("interaction", interaction_kind=kind,
+                         day=day, aliases=aliases, problems=tuple(problems))
+    return NoteFacts(kind or "note", day=day, aliases=aliases,  # type: ignore[arg-type]
+                     problems=tuple(problems))
+
+
+def note_aliases(note: Note) -> tuple[str, ...]:
+    """The note's ``aliases`` property as the resolver reads it."""
+    value = note.properties.get("aliases")
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if isinstance(v, str | int) and str(v).strip())
+    return ()
+
+
+def _typed_date_problems(note: Note, settings: ObsidianSettings) -> list[Problem]:
+    """Properties Obsidian types as dates (``.obsidian/types.json``) must hold dates."""
+    out: list[Problem] = []
+    for key, value in note.properties.items():
+        if value in (None, "", []) or not settings.is_date_property(str(key)):
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if parse_date(item) is None:
+                out.append(Problem(
+                    note.path, note.line_of(str(key)), "warning", "bad-date",
+                    f"{key}: {item!r} is typed as a date in Obsidian but is not one",
+                ))
+                break
+    return out
+
+
+def _kind_of(note: Note, config: Config) -> NoteKind | InteractionKind | None:
+    props = note.properties
+    for value in _as_list(props.get("type")):
+        word = _link_name(value)
+        if word and word.lower() in _KIND_WORDS:
+            return _KIND_WORDS[word.lower()]
+    for value in _as_list(props.get("categories")):
+        word = _link_name(value)
+        if word and word.lower() in _KIND_WORDS:
+            return _KIND_WORDS[word.lower()]
+    for tag in note.tags:
+        head = tag.name.split("/", 1)[0].lower()
+        if head in _TAG_KINDS:
+            return _KIND_WORDS[head]
+    folders = config.folders
+    parts = {part.lower() for part in note.folder.split("/") if part}
+    for names, kind in (
+        (folders.people, "person"),
+        (folders.companies, "company"),
+        (folders.applications, "application"),
+        (folders.interviews, "interview"),
+        (folders.meetings, "meeting"),
+    ):
+        if any(name.lower() in parts for name in names):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def _in_templates_folder(note: Note, settings: ObsidianSettings) -> bool:
+    folder = (settings.templates_folder or "").strip("/")
+    if folder:
+        return note.path.lower().startswith(folder.lower() + "/")
+    return False
+
+
+def _is_template(note: Note, settings: ObsidianSettings) -> bool:
+    return (
+        _in_templates_folder(note, settings)
+        or "template" in note.name.lower()
+        or note.has_placeholders
+    )
+
+
+# -- the index -------------------------------------------------------------------------------
+def vault_index(facts: Mapping[str, NoteFacts], resolver: Resolver) -> VaultIndex:
+    """Every note's kind and daily date, the set of people, and the resolver."""
+    kinds: dict[str, NoteKind] = {}
+    daily: dict[str, date] = {}
+    for path, fact in facts.items():
+        kinds[path] = fact.kind
+        if fact.day is not None and not fact.generated:
+            daily[path] = fact.day
+    people = frozenset(path for path, kind in kinds.items() if kind == "person")
+    return VaultIndex(kinds, daily, people, resolver)
+
+
+# -- contributions (SPEC §2.2-2.5) ---------------------------------------------------------
+def contribute(note: Note, facts: NoteFacts, index: VaultIndex, config: Config) -> Contribution:
+    """What ``note`` adds to the model, given every note's facts."""
+    return _Reader(note, facts, index, config).read()
+
+
+class _Reader:
+    """Reads one note against the index, recording every name and path it looks up."""
+
+    def __init__(self, note: Note, facts: NoteFacts, index: VaultIndex, config: Config):
+        self.note = note
+        self.facts = facts
+        self.index = index
         self.config = config
         self.problems: list[Problem] = []
-        self.kinds: dict[str, NoteKind] = {}
-        self.interaction_kinds: dict[str, InteractionKind] = {}
-        self.daily: dict[str, date] = {}
-        self.generated: set[str] = set()
-        self.resolved: dict[str, tuple[str | None, ...]] = {}
-        # id(link) -> target for every link resolved in _resolve_links: the later passes
-        # look the same Link objects up instead of resolving each one a second time.
+        self.contacts: list[Contact] = []
+        self.signals: list[Signal] = []
+        self.names: set[str] = set()
+        self.targets: set[str] = set()
+        # id(link) -> target, for the later passes over the same Link objects
         self.link_targets: dict[int, str | None] = {}
-        self.contacts: dict[str, list[Contact]] = defaultdict(list)
-        self.signals: dict[str, list[Signal]] = defaultdict(list)
+        self.resolved: tuple[str | None, ...] = ()
 
-    # -- entry -------------------------------------------------------------------------
-    def build(self) -> Model:
-        for note in self.notes.values():
-            self.problems.extend(note.problems)
-            self._classify(note)
-        for note in self.notes.values():
-            self._resolve_links(note)
-        companies = self._companies()
-        applications = self._applications()
-        interactions = self._interactions()
-        people_base = self._people_base()
-        person_paths = frozenset(people_base)
-        for note in self.notes.values():
-            if note.path in self.generated:
-                continue
-            self._collect(note, person_paths, interactions, applications)
-        people = self._people(people_base)
-        companies = self._attach_people(companies, people)
-        me = self._me()
-        self._check_ambiguous()
-        return Model(
-            kinds=self.kinds,
-            people=people,
-            companies=companies,
-            applications=applications,
-            interactions=interactions,
-            daily=self.daily,
-            me=me,
+    # -- lookups (each one recorded) -------------------------------------------------------
+    def resolve(self, target: str) -> str | None:
+        self.names.update(lookup_names(target))
+        found = self.index.resolver.resolve(target, self.note.path)
+        if found is not None:
+            self.targets.add(found)
+        return found
+
+    def kind(self, path: str) -> NoteKind | None:
+        self.targets.add(path)
+        return self.index.kinds.get(path)
+
+    def day(self, path: str) -> date | None:
+        self.targets.add(path)
+        return self.index.daily.get(path)
+
+    def is_person(self, path: str) -> bool:
+        self.targets.add(path)
+        return path in self.index.people
+
+    # -- entry -------------------------------------------------------------------------------
+    def read(self) -> Contribution:
+        note, facts = self.note, self.facts
+        self._resolve_links()
+        record: NoteRecord | None = None
+        if not facts.generated:
+            kind = facts.kind
+            if kind == "company":
+                record = Company(path=note.path, name=note.name,
+                                 aliases=_strings(note.properties.get("aliases")))
+            elif kind == "application":
+                record = self._application()
+            elif kind == "interaction":
+                record = self._interaction()
+            elif kind == "person":
+                record = self._person()
+            elif kind == "me":
+                record = self._me()
+            self._collect(record)
+        return Contribution(
             resolved=self.resolved,
+            record=record,
+            contacts=tuple(self.contacts),
+            signals=tuple(self.signals),
             problems=tuple(self.problems),
-            generated=frozenset(self.generated),
+            done_ids=_done_ids(note, facts.generated),
+            has_ticks=_has_vl_task(note),
+            property_lines=dict(note.property_lines) if record is not None else None,
+            names=frozenset(self.names),
+            targets=frozenset(self.targets - {note.path}),
         )
 
-    # -- classification (SPEC §2.1) -----------------------------------------------------
-    def _classify(self, note: Note) -> None:
-        if is_generated(note):
-            self.generated.add(note.path)
-            self.kinds[note.path] = "note"
-            return
-        kind = self._kind_of(note)
-        if self.settings.date_properties and not self._is_template(note):
-            self._check_typed_dates(note)
-        day = daily_note_date(note.path, self.settings)
-        if kind is None and day is not None:
-            self.daily[note.path] = day
-            self.kinds[note.path] = "daily"
-            return
-        if day is not None:
-            self.daily[note.path] = day
-        if kind is not None and self._is_template(note):
-            if kind == "person" and not self._in_templates_folder(note):
-                self.problems.append(Problem(
-                    note.path, 1, "warning", "template-person",
-                    "looks like a person but is a template (unfilled {{placeholders}} or a "
-                    "template name); not treated as a person",
-                ))
-            kind = None
-        if kind in INTERACTION_KINDS:
-            self.interaction_kinds[note.path] = kind
-            self.kinds[note.path] = "interaction"
-        elif kind is None:
-            self.kinds[note.path] = "note"
-        else:
-            self.kinds[note.path] = kind  # type: ignore[assignment]
-
-    def _check_typed_dates(self, note: Note) -> None:
-        """Properties Obsidian types as dates (``.obsidian/types.json``) must hold dates."""
-        for key, value in note.properties.items():
-            if value in (None, "", []) or not self.settings.is_date_property(str(key)):
-                continue
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if parse_date(item) is None:
-                    self._problem(note, str(key), "warning", "bad-date",
-                                  f"{key}: {item!r} is typed as a date in Obsidian but is not one")
-                    break
-
-    def _kind_of(self, note: Note) -> NoteKind | InteractionKind | None:
-        props = note.properties
-        for value in _as_list(props.get("type")):
-            word = _link_name(value)
-            if word and word.lower() in _KIND_WORDS:
-                return _KIND_WORDS[word.lower()]
-        for value in _as_list(props.get("categories")):
-            word = _link_name(value)
-            if word and word.lower() in _KIND_WORDS:
-                return _KIND_WORDS[word.lower()]
-        for tag in note.tags:
-            head = tag.name.split("/", 1)[0].lower()
-            if head in _TAG_KINDS:
-                return _KIND_WORDS[head]
-        folders = self.config.folders
-        parts = {part.lower() for part in note.folder.split("/") if part}
-        for names, kind in (
-            (folders.people, "person"),
-            (folders.companies, "company"),
-            (folders.applications, "application"),
-            (folders.interviews, "interview"),
-            (folders.meetings, "meeting"),
-        ):
-            if any(name.lower() in parts for name in names):
-                return kind  # type: ignore[return-value]
-        return None
-
-    def _in_templates_folder(self, note: Note) -> bool:
-        folder = (self.settings.templates_folder or "").strip("/")
-        if folder:
-            return note.path.lower().startswith(folder.lower() + "/")
-        return False
-
-    def _is_template(self, note: Note) -> bool:
-        return (
-            self._in_templates_folder(note)
-            or "template" in note.name.lower()
-            or note.has_placeholders
-        )
-
-    # -- links ----------------------------------------------------------------------------
-    def _resolve_links(self, note: Note) -> None:
+    # -- links -------------------------------------------------------------------------------
+    def _resolve_links(self) -> None:
+        note = self.note
         targets: list[str | None] = []
         for link in note.links:
-            target = self.resolver.resolve(link.target, note.path)
+            target = self.resolve(link.target)
             targets.append(target)
             self.link_targets[id(link)] = target
-            if target is None and note.path not in self.generated:
+            if target is None and not self.facts.generated:
                 self.problems.append(Problem(
                     note.path, link.line, "warning", "unresolved-link",
                     f"[[{link.target}]] does not match any note",
                 ))
-        self.resolved[note.path] = tuple(targets)
+        self.resolved = tuple(targets)
 
-    def _targets(self, note: Note, links: Iterable[Link]) -> list[str]:
-        """Resolved paths for some of a note's links (by identity with ``note.links``)."""
-        wanted = {id(link) for link in links}
-        resolved = self.resolved.get(note.path, ())
-        out: list[str] = []
-        for link, target in zip(note.links, resolved, strict=False):
-            if id(link) in wanted and target is not None:
-                out.append(target)
-        return out
-
-    def _target_of(self, note: Note, link: Link) -> str | None:
+    def _target_of(self, link: Link) -> str | None:
         key = id(link)
         if key in self.link_targets:
             return self.link_targets[key]
-        return self.resolver.resolve(link.target, note.path)
+        return self.resolve(link.target)
 
-    def _resolve_block_links(self, note: Note, block: Block) -> list[tuple[Link, str]]:
+    def _resolve_block_links(self, block: Block) -> list[tuple[Link, str]]:
         out: list[tuple[Link, str]] = []
         for link in block.links:
-            target = self._target_of(note, link)
+            target = self._target_of(link)
             if target is not None:
                 out.append((link, target))
         return out
 
-    def _property_targets(self, note: Note, keys: Sequence[str]) -> tuple[list[str], list[str]]:
+    def _property_targets(self, keys: Sequence[str]) -> tuple[list[str], list[str]]:
         """(resolved paths, display names) for links in the given properties, in order.
 
         Plain strings that name an existing note count as links too: many people write
         ``company: Acme`` without brackets.
         """
+        note = self.note
         paths: list[str] = []
         names: list[str] = []
         lower = {k.lower() for k in keys}
         found = False
-        for link, target in zip(note.links, self.resolved.get(note.path, ()), strict=False):
+        for link, target in zip(note.links, self.resolved, strict=False):
             if link.key is not None and link.key.lower() in lower:
                 found = True
                 names.append(link.display)
@@ -311,118 +430,112 @@ class _Builder:
                     if isinstance(value, str) and value.strip():
                         text = value.strip()
                         names.append(text)
-                        target = self.resolver.resolve(text, note.path)
+                        target = self.resolve(text)
                         if target is not None and target not in paths:
                             paths.append(target)
         return paths, names
 
     # -- records -----------------------------------------------------------------------------
-    def _of_kind(self, kind: NoteKind) -> list[Note]:
-        return [self.notes[p] for p, k in self.kinds.items() if k == kind]
+    def _application(self) -> Application:
+        note = self.note
+        props = note.properties
+        companies, _ = self._property_targets(PERSON_KEYS["company"])
+        contacts, _ = self._property_targets(("contacts", "people", "contact"))
+        status_raw = _first_str(props.get("status"))
+        status: ApplicationStatus | None = None
+        if status_raw:
+            word = status_raw.strip().lower()
+            if word in STATUSES:
+                status = word  # type: ignore[assignment]
+            else:
+                self._problem("status", "warning", "unknown-status",
+                              f"unknown application status {status_raw!r}")
+        return Application(
+            path=note.path,
+            name=note.name,
+            company=companies[0] if companies else None,
+            role=_first_str(_get(props, "role", "title")),
+            status=status,
+            applied=self._date("applied", "applied_on", "date_applied"),
+            decided=self._date("decided", "status_date", "decision_date"),
+            contacts=tuple(contacts),
+            source=Source(note.path, note.line_of("status")),
+        )
 
-    def _companies(self) -> dict[str, Company]:
-        out: dict[str, Company] = {}
-        for note in self._of_kind("company"):
-            out[note.path] = Company(
-                path=note.path, name=note.name, aliases=_strings(note.properties.get("aliases"))
-            )
-        return out
+    def _interaction(self) -> Interaction:
+        note = self.note
+        kind = self.facts.interaction_kind
+        assert kind is not None
+        day = self._date("date", "day") or self.facts.day
+        people, _ = self._property_targets(("with", "people", "attendees"))
+        companies, _ = self._property_targets(("company", "org", "organization"))
+        return Interaction(
+            path=note.path,
+            name=note.name,
+            kind=kind,
+            date=day,
+            people=tuple(people),
+            company=companies[0] if companies else None,
+            outcome=_first_str(note.properties.get("outcome")),
+        )
 
-    def _applications(self) -> dict[str, Application]:
-        out: dict[str, Application] = {}
-        for note in self._of_kind("application"):
-            props = note.properties
-            companies, _ = self._property_targets(note, PERSON_KEYS["company"])
-            contacts, _ = self._property_targets(note, ("contacts", "people", "contact"))
-            status_raw = _first_str(props.get("status"))
-            status: ApplicationStatus | None = None
-            if status_raw:
-                word = status_raw.strip().lower()
-                if word in STATUSES:
-                    status = word  # type: ignore[assignment]
-                else:
-                    self._problem(note, "status", "warning", "unknown-status",
-                                  f"unknown application status {status_raw!r}")
-            out[note.path] = Application(
-                path=note.path,
-                name=note.name,
-                company=companies[0] if companies else None,
-                role=_first_str(_get(props, "role", "title")),
-                status=status,
-                applied=self._date(note, "applied", "applied_on", "date_applied"),
-                decided=self._date(note, "decided", "status_date", "decision_date"),
-                contacts=tuple(contacts),
-                source=Source(note.path, note.line_of("status")),
-            )
-        return out
+    def _person(self) -> Person:
+        note = self.note
+        props = note.properties
+        companies, company_names = self._property_targets(PERSON_KEYS["company"])
+        company_paths = [c for c in companies if self.kind(c) == "company"] or companies
+        met_via, _ = self._property_targets(PERSON_KEYS["met_via"])
+        tier = _first_str(_get(props, *PERSON_KEYS["tier"]))
+        floor = self._date(*PERSON_KEYS["last_contact"])
+        if floor is not None:
+            self.contacts.append(Contact(
+                person=note.path, date=floor, via="floor",
+                source=self._source_of(PERSON_KEYS["last_contact"]) or Source(note.path),
+                text="last contact (property)",
+            ))
+        return Person(
+            path=note.path,
+            name=note.name,
+            aliases=_strings(_get(props, "aliases", "alias")),
+            company=company_paths[0] if company_paths else None,
+            company_name=company_names[0] if company_names else None,
+            companies=tuple(company_paths),
+            role=_first_str(_get(props, *PERSON_KEYS["role"])),
+            email=_first_str(props.get("email")),
+            linkedin=_first_str(props.get("linkedin")),
+            met=self._date("met"),
+            met_via=met_via[0] if met_via else None,
+            interests=tuple(_link_name(v) or "" for v in _strings_or_links(
+                _get(props, *PERSON_KEYS["interests"])) if _link_name(v)),
+            cadence=self._cadence(tier),
+            cadence_never=self._cadence_never(),
+            tier=tier,
+            next_contact=self._date(*PERSON_KEYS["next_contact"]),
+            next_contact_source=self._source_of(PERSON_KEYS["next_contact"]),
+            snooze_until=self._date(*PERSON_KEYS["snooze_until"]),
+            paused=_truthy(_get(props, *PERSON_KEYS["paused"])),
+            birthday=self._birthday(),
+            tags=tuple(tag.name for tag in note.tags),
+        )
 
-    def _interactions(self) -> dict[str, Interaction]:
-        out: dict[str, Interaction] = {}
-        for path, kind in self.interaction_kinds.items():
-            note = self.notes[path]
-            day = self._date(note, "date", "day") or self.daily.get(path)
-            people, _ = self._property_targets(note, ("with", "people", "attendees"))
-            companies, _ = self._property_targets(note, ("company", "org", "organization"))
-            out[path] = Interaction(
-                path=path,
-                name=note.name,
-                kind=kind,
-                date=day,
-                people=tuple(people),
-                company=companies[0] if companies else None,
-                outcome=_first_str(note.properties.get("outcome")),
-            )
-        return out
+    def _me(self) -> Me:
+        """The note's side of the profile; ``[me]`` in vaultlink.toml wins (assemble)."""
+        note = self.note
+        interests: list[str] = []
+        for value in _strings_or_links(_get(note.properties, "interests", "hobbies")):
+            label = _link_name(value)
+            if label and label not in interests:
+                interests.append(label)
+        name = _first_str(note.properties.get("name")) or note.name
+        return Me(name=name, path=note.path, interests=tuple(interests))
 
-    def _people_base(self) -> dict[str, Person]:
-        out: dict[str, Person] = {}
-        for note in self._of_kind("person"):
-            props = note.properties
-            companies, company_names = self._property_targets(note, PERSON_KEYS["company"])
-            company_paths = [c for c in companies if self.kinds.get(c) == "company"] or companies
-            met_via, _ = self._property_targets(note, PERSON_KEYS["met_via"])
-            tier = _first_str(_get(props, *PERSON_KEYS["tier"]))
-            cadence_days = self._cadence(note, tier)
-            out[note.path] = Person(
-                path=note.path,
-                name=note.name,
-                aliases=_strings(_get(props, "aliases", "alias")),
-                company=company_paths[0] if company_paths else None,
-                company_name=company_names[0] if company_names else None,
-                companies=tuple(company_paths),
-                role=_first_str(_get(props, *PERSON_KEYS["role"])),
-                email=_first_str(props.get("email")),
-                linkedin=_first_str(props.get("linkedin")),
-                met=self._date(note, "met"),
-                met_via=met_via[0] if met_via else None,
-                interests=tuple(_link_name(v) or "" for v in _strings_or_links(
-                    _get(props, *PERSON_KEYS["interests"])) if _link_name(v)),
-                cadence=cadence_days,
-                tier=tier,
-                next_contact=self._date(note, *PERSON_KEYS["next_contact"]),
-                next_contact_source=self._source_of(note, PERSON_KEYS["next_contact"]),
-                snooze_until=self._date(note, *PERSON_KEYS["snooze_until"]),
-                paused=_truthy(_get(props, *PERSON_KEYS["paused"])),
-                birthday=self._birthday(note),
-                tags=tuple(tag.name for tag in note.tags),
-            )
-            floor = self._date(note, *PERSON_KEYS["last_contact"])
-            if floor is not None:
-                self.contacts[note.path].append(Contact(
-                    person=note.path, date=floor, via="floor",
-                    source=self._source_of(note, PERSON_KEYS["last_contact"])
-                    or Source(note.path),
-                    text="last contact (property)",
-                ))
-        return out
-
-    def _cadence(self, note: Note, tier: str | None) -> int | None:
+    def _cadence(self, tier: str | None) -> int | None:
+        note = self.note
         for key in PERSON_KEYS["cadence"]:
             if key in note.properties:
-                value = note.properties[key]
-                parsed = parse_cadence(value, self.config.tiers)
+                parsed = parse_cadence(note.properties[key], self.config.tiers)
                 if parsed.error:
-                    self._problem(note, key, "warning", "unknown-cadence", parsed.error)
+                    self._problem(key, "warning", "unknown-cadence", parsed.error)
                     break
                 return parsed.days
         if tier:
@@ -431,9 +544,15 @@ class _Builder:
                 return parsed.days
         return self.config.rules.default_cadence
 
-    def _birthday(self, note: Note) -> str | None:
+    def _cadence_never(self) -> bool:
+        for key in PERSON_KEYS["cadence"]:
+            if key in self.note.properties:
+                return parse_cadence(self.note.properties[key], self.config.tiers).never
+        return False
+
+    def _birthday(self) -> str | None:
         for key in PERSON_KEYS["birthday"]:
-            value = note.properties.get(key)
+            value = self.note.properties.get(key)
             if value is None:
                 continue
             if isinstance(value, date):
@@ -444,61 +563,55 @@ class _Builder:
             day = parse_date(text)
             if day is not None:
                 return day.strftime("%m-%d")
-            self._problem(note, key, "warning", "bad-date", f"birthday {text!r} is not MM-DD")
+            self._problem(key, "warning", "bad-date", f"birthday {text!r} is not MM-DD")
         return None
 
     # -- contacts and signals (SPEC §2.5) ------------------------------------------------------
-    def _collect(
-        self,
-        note: Note,
-        people: frozenset[str],
-        interactions: Mapping[str, Interaction],
-        applications: Mapping[str, Application],
-    ) -> None:
+    def _collect(self, record: NoteRecord | None) -> None:
+        note = self.note
         path = note.path
-        note_day = self.daily.get(path)
-        interaction = interactions.get(path)
+        kind = self.facts.kind
+        note_day = self.facts.day
+        interaction = record if isinstance(record, Interaction) else None
         if interaction is not None and interaction.date is not None:
             note_day = note_day or interaction.date
         if note_day is None:
-            note_day = self._date(note, "date", report=False)
-        kind = self.kinds.get(path)
+            note_day = self._date("date", report=False)
 
         if interaction is not None and interaction.date is not None:
             line = note.line_of("with") or note.line_of("people") or note.line_of("attendees")
             seen: set[str] = set()
             for person in interaction.people:
-                if person in people and person not in seen:
+                if self.is_person(person) and person not in seen:
                     seen.add(person)
                     self._contact(person, interaction.date, "note", Source(path, line),
                                   f"{interaction.kind}: {note.name}", path)
             for block in note.blocks:
                 if block.quote or (block.task is not None and not block.task.done):
                     continue
-                for link, target in self._resolve_block_links(note, block):
-                    if target in people and target not in seen and not link.embed:
+                for link, target in self._resolve_block_links(block):
+                    if self.is_person(target) and target not in seen and not link.embed:
                         seen.add(target)
                         self._contact(target, interaction.date, "note",
                                       Source(path, block.line, block.heading),
                                       f"{interaction.kind}: {note.name}", path)
-            self._impressions(note, interaction, people)
+            self._impressions(interaction)
 
-        application = applications.get(path)
-        if application is not None and application.decided is not None:
-            for person in application.contacts:
-                if person in people:
-                    outcome = application.status or "decision"
-                    self._contact(person, application.decided, "decision",
+        if isinstance(record, Application) and record.decided is not None:
+            for person in record.contacts:
+                if self.is_person(person):
+                    outcome = record.status or "decision"
+                    self._contact(person, record.decided, "decision",
                                   Source(path, note.line_of("decided")
                                          or note.line_of("status_date")),
                                   f"{note.name}: {outcome}", path)
 
-        is_daily = path in self.daily and kind == "daily"
+        is_daily = kind == "daily" and self.facts.day is not None
         own_person = path if kind == "person" else None
         own_company = path if kind == "company" else None
         for block in note.blocks:
-            targets = [(link, t) for link, t in self._resolve_block_links(note, block)
-                       if t in people]
+            targets = [(link, t) for link, t in self._resolve_block_links(block)
+                       if self.is_person(t)]
             task = block.task
             managed = bool(block.block_id and block.block_id.startswith("vl-"))
             if task is not None and targets and not task.cancelled:
@@ -513,7 +626,7 @@ class _Builder:
                 elif not managed:
                     for link, target in targets:
                         if not link.embed:
-                            self.signals[target].append(Signal(
+                            self.signals.append(Signal(
                                 "open_loop", block.text, Source(path, block.line, block.heading),
                                 date=note_day, due=task.due, subject=target,
                             ))
@@ -523,30 +636,29 @@ class _Builder:
                         self._contact(target, note_day, "daily",
                                       Source(path, block.line, block.heading), block.text)
             if own_person is not None or own_company is not None:
-                self._own_note_block(note, block, own_person, own_company)
+                self._own_note_block(block, own_person, own_company)
 
-    def _own_note_block(
-        self, note: Note, block: Block, person: str | None, company: str | None
-    ) -> None:
+    def _own_note_block(self, block: Block, person: str | None, company: str | None) -> None:
+        note = self.note
         subject = person or company
         assert subject is not None
         source = Source(note.path, block.line, block.heading)
         tags = {tag.name.split("/", 1)[0].lower() for tag in block.tags}
         fields = {f.key.strip().lower(): f for f in block.fields}
-        day = _leading_date(block) or self._linked_daily(note, block)
+        day = _leading_date(block) or self._linked_daily(block)
         is_win = bool(tags & _WIN_TAGS) or "win" in fields or "news" in fields
         if is_win:
             for key in ("win", "news"):
                 if key in fields:
                     value = fields[key].value
                     when = _leading_date_text(value) or day
-                    self.signals[subject].append(Signal(
+                    self.signals.append(Signal(
                         "news" if company or key == "news" else "win",
                         _strip_leading_date(value), source, date=when, subject=subject,
                     ))
                     break
             else:
-                self.signals[subject].append(Signal(
+                self.signals.append(Signal(
                     "news" if company else "win", _strip_leading_date(_strip_tags(block.text)),
                     source, date=day, subject=subject,
                 ))
@@ -554,7 +666,7 @@ class _Builder:
         for key, kind in (("ask", "question"), ("question", "question"),
                           ("post", "post"), ("impressed", "impression")):
             if key in fields:
-                self.signals[subject].append(Signal(
+                self.signals.append(Signal(
                     kind, fields[key].value, source, date=day, subject=subject,  # type: ignore[arg-type]
                 ))
         if person is None:
@@ -567,24 +679,23 @@ class _Builder:
             for offset, line in enumerate(block.text.split("\n")):
                 text = line.strip()
                 if text.endswith("?") and "::" not in text and len(text) > 3:
-                    self.signals[person].append(Signal(
+                    self.signals.append(Signal(
                         "question", text, Source(note.path, block.line + offset, block.heading),
                         date=day, subject=person,
                     ))
 
-    def _impressions(
-        self, note: Note, interaction: Interaction, people: frozenset[str]
-    ) -> None:
-        attendees = [p for p in interaction.people if p in people]
+    def _impressions(self, interaction: Interaction) -> None:
+        note = self.note
+        attendees = [p for p in interaction.people if self.is_person(p)]
         for block in note.blocks:
             if block.kind == "heading":
                 continue
-            linked = [t for _, t in self._resolve_block_links(note, block) if t in people]
+            linked = [t for _, t in self._resolve_block_links(block) if self.is_person(t)]
             source = Source(note.path, block.line, block.heading)
             fields = [f for f in block.fields if f.key.strip().lower() == "impressed"]
             for f in fields:
                 for person in linked or attendees:
-                    self.signals[person].append(Signal(
+                    self.signals.append(Signal(
                         "impression", f.value.strip(), source, date=interaction.date,
                         subject=person,
                     ))
@@ -594,17 +705,19 @@ class _Builder:
                     continue
                 targets = linked or (attendees if len(attendees) == 1 else [])
                 for person in dict.fromkeys(targets):
-                    self.signals[person].append(Signal(
+                    self.signals.append(Signal(
                         "impression", line.strip(),
                         Source(note.path, block.line + offset, block.heading),
                         date=interaction.date, subject=person,
                     ))
 
-    def _linked_daily(self, note: Note, block: Block) -> date | None:
+    def _linked_daily(self, block: Block) -> date | None:
         for link in block.links:
-            target = self._target_of(note, link)
-            if target is not None and target in self.daily:
-                return self.daily[target]
+            target = self._target_of(link)
+            if target is not None:
+                day = self.day(target)
+                if day is not None:
+                    return day
             day = parse_date(link.target) if len(link.target) == 10 else None
             if day is not None:
                 return day
@@ -619,77 +732,14 @@ class _Builder:
         text: str,
         interaction: str | None = None,
     ) -> None:
-        self.contacts[person].append(Contact(
+        self.contacts.append(Contact(
             person=person, date=day, via=via, source=source, text=text.strip(),
             interaction=interaction,
         ))
 
-    # -- finishing ---------------------------------------------------------------------------
-    def _people(self, base: Mapping[str, Person]) -> dict[str, Person]:
-        from dataclasses import replace
-
-        out: dict[str, Person] = {}
-        for path, person in base.items():
-            contacts = sorted(
-                _dedupe_contacts(self.contacts.get(path, [])),
-                key=lambda c: (c.date, c.source.path, c.source.line or 0),
-            )
-            last = contacts[-1] if contacts else None
-            signals = list(self.signals.get(path, []))
-            for company in person.companies:
-                signals.extend(self.signals.get(company, []))
-            out[path] = replace(
-                person,
-                contacts=tuple(contacts),
-                signals=tuple(signals),
-                last_contact=last.date if last else None,
-                last_contact_source=last.source if last else None,
-            )
-        return out
-
-    def _attach_people(
-        self, companies: Mapping[str, Company], people: Mapping[str, Person]
-    ) -> dict[str, Company]:
-        from dataclasses import replace
-
-        at: dict[str, list[str]] = defaultdict(list)
-        for person in people.values():
-            for company in person.companies:
-                at[company].append(person.path)
-        return {
-            path: replace(
-                company,
-                people=tuple(sorted(at.get(path, []))),
-                signals=tuple(self.signals.get(path, [])),
-            )
-            for path, company in companies.items()
-        }
-
-    def _me(self) -> Me:
-        configured = self.config.me
-        note = next((self.notes[p] for p, k in self.kinds.items() if k == "me"), None)
-        name = configured.name
-        interests = list(configured.interests)
-        path = None
-        if note is not None:
-            path = note.path
-            name = name or _first_str(note.properties.get("name")) or note.name
-            for value in _strings_or_links(_get(note.properties, "interests", "hobbies")):
-                label = _link_name(value)
-                if label and label not in interests:
-                    interests.append(label)
-        return Me(name=name or "me", path=path, interests=tuple(interests))
-
-    def _check_ambiguous(self) -> None:
-        for name, paths in sorted(self.resolver.ambiguous().items()):
-            if any(self.kinds.get(p) in ("person", "company") for p in paths):
-                self.problems.append(Problem(
-                    paths[0], None, "warning", "ambiguous-name",
-                    f"{len(paths)} notes are named {name!r}: " + ", ".join(paths),
-                ))
-
     # -- property helpers ------------------------------------------------------------------
-    def _date(self, note: Note, *keys: str, report: bool = True) -> date | None:
+    def _date(self, *keys: str, report: bool = True) -> date | None:
+        note = self.note
         for key in keys:
             if key not in note.properties:
                 continue
@@ -700,20 +750,183 @@ class _Builder:
                 value = value[0]
             day = parse_date(value)
             if day is None and report:
-                self._problem(note, key, "error", "bad-date",
+                self._problem(key, "error", "bad-date",
                               f"{key}: {value!r} is not a date (use YYYY-MM-DD)")
             if day is not None:
                 return day
         return None
 
-    def _source_of(self, note: Note, keys: Sequence[str]) -> Source | None:
+    def _source_of(self, keys: Sequence[str]) -> Source | None:
         for key in keys:
-            if key in note.properties:
-                return Source(note.path, note.line_of(key))
+            if key in self.note.properties:
+                return Source(self.note.path, self.note.line_of(key))
         return None
 
-    def _problem(self, note: Note, key: str, severity: Any, code: str, message: str) -> None:
-        self.problems.append(Problem(note.path, note.line_of(key), severity, code, message))
+    def _problem(self, key: str, severity: Any, code: str, message: str) -> None:
+        self.problems.append(
+            Problem(self.note.path, self.note.line_of(key), severity, code, message)
+        )
+
+
+# a vaultlink block id written as text (the id of a logged tick), not as ``^vl-...``
+_VL_ID = re.compile(r"(?<![0-9A-Za-z^-])(vl-[0-9a-f]{6})(?![0-9A-Za-z-])")
+
+
+def _done_ids(note: Note, generated: bool) -> frozenset[str]:
+    """``^vl-`` ids this note closes: a completed or cancelled vaultlink task anywhere,
+    and in a user note any line carrying one (the ``## Log`` line sync appends when it
+    harvests a tick), so an item is closed even before the tick becomes a contact."""
+    done: set[str] = set()
+    for block in note.blocks:
+        task = block.task
+        block_id = block.block_id
+        if task is not None:
+            if (task.done or task.cancelled) and block_id and block_id.startswith("vl-"):
+                done.add(block_id)
+            continue
+        if generated:
+            continue
+        if block_id and block_id.startswith("vl-"):
+            done.add(block_id)
+        if "vl-" in block.text:
+            done.update(m.group(1) for m in _VL_ID.finditer(block.text))
+    return frozenset(done)
+
+
+def _has_vl_task(note: Note) -> bool:
+    return any(
+        block.task is not None and block.block_id is not None
+        and block.block_id.startswith("vl-")
+        for block in note.blocks
+    )
+
+
+# -- the merge -------------------------------------------------------------------------------
+def assemble(
+    facts: Mapping[str, NoteFacts],
+    contributions: Mapping[str, Contribution],
+    index: VaultIndex,
+    config: Config,
+) -> Model:
+    """Merge every note's contribution (in note order) into the model."""
+    problems: list[Problem] = []
+    companies: dict[str, Company] = {}
+    applications: dict[str, Application] = {}
+    interactions: dict[str, Interaction] = {}
+    people_base: dict[str, Person] = {}
+    contacts: dict[str, list[Contact]] = defaultdict(list)
+    signals: dict[str, list[Signal]] = defaultdict(list)
+    resolved: dict[str, tuple[str | None, ...]] = {}
+    closed: dict[str, frozenset[str]] = {}
+    property_lines: dict[str, Mapping[str, int]] = {}
+    me_record: Me | None = None
+    for path, fact in facts.items():
+        part = contributions[path]
+        problems.extend(fact.problems)
+        problems.extend(part.problems)
+        resolved[path] = part.resolved
+        record = part.record
+        if isinstance(record, Person):
+            people_base[path] = record
+        elif isinstance(record, Company):
+            companies[path] = record
+        elif isinstance(record, Application):
+            applications[path] = record
+        elif isinstance(record, Interaction):
+            interactions[path] = record
+        elif isinstance(record, Me) and me_record is None:
+            me_record = record
+        for contact in part.contacts:
+            contacts[contact.person].append(contact)
+        for signal in part.signals:
+            signals[signal.subject or ""].append(signal)
+        if part.done_ids:
+            closed[path] = part.done_ids
+        if part.property_lines is not None:
+            property_lines[path] = part.property_lines
+    people = _people(people_base, contacts, signals)
+    return Model(
+        kinds=index.kinds,
+        people=people,
+        companies=_attach_people(companies, people, signals),
+        applications=applications,
+        interactions=interactions,
+        daily=index.daily,
+        me=_me(config, me_record),
+        resolved=resolved,
+        problems=(*problems, *_ambiguous(index)),
+        generated=frozenset(path for path, fact in facts.items() if fact.generated),
+        tick_notes=frozenset(path for path, part in contributions.items() if part.has_ticks),
+        closed=closed,
+        property_lines=property_lines,
+    )
+
+
+def _people(
+    base: Mapping[str, Person],
+    contacts: Mapping[str, list[Contact]],
+    signals: Mapping[str, list[Signal]],
+) -> dict[str, Person]:
+    out: dict[str, Person] = {}
+    for path, person in base.items():
+        found = sorted(
+            _dedupe_contacts(contacts.get(path, [])),
+            key=lambda c: (c.date, c.source.path, c.source.line or 0),
+        )
+        last = found[-1] if found else None
+        theirs = list(signals.get(path, []))
+        for company in person.companies:
+            theirs.extend(signals.get(company, []))
+        out[path] = replace(
+            person,
+            contacts=tuple(found),
+            signals=tuple(theirs),
+            last_contact=last.date if last else None,
+            last_contact_source=last.source if last else None,
+        )
+    return out
+
+
+def _attach_people(
+    companies: Mapping[str, Company],
+    people: Mapping[str, Person],
+    signals: Mapping[str, list[Signal]],
+) -> dict[str, Company]:
+    at: dict[str, list[str]] = defaultdict(list)
+    for person in people.values():
+        for company in person.companies:
+            at[company].append(person.path)
+    return {
+        path: replace(
+            company,
+            people=tuple(sorted(at.get(path, []))),
+            signals=tuple(signals.get(path, [])),
+        )
+        for path, company in companies.items()
+    }
+
+
+def _me(config: Config, found: Me | None) -> Me:
+    configured = config.me
+    interests = list(configured.interests)
+    if found is None:
+        return Me(name=configured.name or "me", path=None, interests=tuple(interests))
+    for label in found.interests:
+        if label not in interests:
+            interests.append(label)
+    return Me(name=configured.name or found.name or "me", path=found.path,
+              interests=tuple(interests))
+
+
+def _ambiguous(index: VaultIndex) -> list[Problem]:
+    out: list[Problem] = []
+    for name, paths in sorted(index.resolver.ambiguous().items()):
+        if any(index.kinds.get(p) in ("person", "company") for p in paths):
+            out.append(Problem(
+                paths[0], None, "warning", "ambiguous-name",
+                f"{len(paths)} notes are named {name!r}: " + ", ".join(paths),
+            ))
+    return out
 
 
 # -- value helpers -----------------------------------------------------------------------------

@@ -1,26 +1,21 @@
-"""Parse a whole vault fast: the on-disk cache and the worker pool live here.
+"""Parse many notes fast: the worker pool and the notes level of the cache live here.
 
-Two levels of reuse, both keyed on what ``scan`` saw (path, size, mtime_ns):
-
-* **notes** — each note's parsed record is kept (pickled on its own); a note whose size
-  and mtime are unchanged is not read again, changed and new ones are parsed — in
-  worker processes when there are many (:data:`PARALLEL_THRESHOLD`).
-* **state** — when *nothing* changed (every note, every other file, Obsidian's settings
-  and ``vaultlink.toml``), the resolver, the model and its problems are reused as well,
-  and even the notes are only unpickled when something asks for one (:class:`LazyNotes`).
-  A repeat ``sync`` on an unchanged vault then touches almost nothing.
+Each note's parsed record is kept in the cache (pickled on its own), keyed on what
+``scan`` saw (path, size, mtime_ns): a note whose size and mtime are unchanged is not
+read again, changed and new ones are parsed — in worker processes when there are many
+(:data:`PARALLEL_THRESHOLD`). :class:`LazyNotes` hands cached notes out one at a time,
+unpickled when first asked for. ``state.py`` builds the model on top of this.
 
 Files changed too recently to trust their timestamps ("racy": modified within the
-file system's timestamp granularity of being read) are parsed but not cached, and no
-state is kept while any exists, so an edit made in the same clock tick as a read is
-never missed. The cache is an optimisation only: any failure to read or write it
-falls back to parsing, and results are identical with or without it (tested).
+file system's timestamp granularity of being read) are parsed but not cached, so an
+edit made in the same clock tick as a read is never missed. The cache is an
+optimisation only: any failure to read or write it falls back to parsing, and results
+are identical with or without it (tested).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import sys
 import time
@@ -34,29 +29,18 @@ from collections.abc import (
     ValuesView,
 )
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultlink.cache import CacheFile, dumps, loads, write_cache
 from vaultlink.notes import Note, read_note
-from vaultlink.scan import FileEntry, ScanResult
+from vaultlink.scan import FileEntry
 
 if TYPE_CHECKING:
-    from vaultlink.config import Config
     from vaultlink.model import Model
-    from vaultlink.problems import Problem
     from vaultlink.resolve import Resolver
-    from vaultlink.settings import ObsidianSettings
 
-__all__ = [
-    "PARALLEL_THRESHOLD",
-    "LazyNotes",
-    "LoadedState",
-    "load_state",
-    "parse_entries",
-    "state_key",
-]
+__all__ = ["PARALLEL_THRESHOLD", "LazyNotes", "parse_entries"]
 
 ProgressCallback = Callable[[int, int], None]
 Builder = Callable[[Sequence[Note]], "tuple[Resolver, Model]"]
@@ -241,12 +225,15 @@ class LazyNotes(Mapping[str, Note]):
     __slots__ = ("_blobs", "_entries", "_load_blobs", "_notes")
 
     def __init__(
-        self, entries: Mapping[str, FileEntry], load_blobs: Callable[[], Mapping[str, bytes]]
+        self,
+        entries: Mapping[str, FileEntry],
+        load_blobs: Callable[[], Mapping[str, bytes]],
+        parsed: Mapping[str, Note] | None = None,
     ) -> None:
         self._entries = entries
         self._load_blobs = load_blobs
         self._blobs: Mapping[str, bytes] | None = None
-        self._notes: dict[str, Note] = {}
+        self._notes: dict[str, Note] = dict(parsed or {})
 
     def __getitem__(self, path: str) -> Note:
         note = self._notes.get(path)
@@ -297,219 +284,6 @@ class LazyNotes(Mapping[str, Note]):
         return self.load_all().items()
 
 
-# ------------------------------------------------------------------------------ state
-
-
-def state_key(
-    scanned: ScanResult, settings: ObsidianSettings, config: Config
-) -> tuple[bytes, ObsidianSettings, Config]:
-    """Everything the resolver and the model depend on: every file's path (notes with
-    size and mtime), Obsidian's settings and vaultlink's config."""
-    digest = hashlib.blake2b(digest_size=32)
-    digest.update(
-        "\0".join(f"{e.path}\0{e.size}\0{e.mtime_ns}" for e in scanned.notes).encode(
-            "utf-8", "surrogateescape"
-        )
-    )
-    for group in (scanned.files, scanned.ignored):
-        digest.update(b"\1")
-        digest.update("\0".join(group).encode("utf-8", "surrogateescape"))
-    return digest.digest(), settings, config
-
-
-@dataclass
-class LoadedState:
-    """What ``load`` needs from parsing: notes, resolver, model, the model's problems.
-
-    From a warm cache ``resolver`` and ``model`` are zero-argument loaders, called on
-    first use; ``cache`` is what the repeat-sync shortcut reads and writes.
-    """
-
-    notes: Mapping[str, Note]
-    resolver: Resolver | Callable[[], Resolver]
-    model: Model | Callable[[], Model]
-    problems: tuple[Problem, ...]
-    cache: SyncCache | None = None
-    from_cache: bool = False
-
-
-class SyncCache:
-    """The cache of one loaded vault, tied to the state it was loaded in; ``Vault.sync``
-    uses it to skip a sync that is known to change nothing.
-
-    ``sections`` are the bytes just written (a cold load), else they are read from
-    ``file`` when needed: the repeat path reads only the small ``sync-day`` and ``sync``
-    sections.
-    """
-
-    def __init__(
-        self,
-        root: Path,
-        sections: dict[str, bytes] | None,
-        file: CacheFile | None = None,
-        racy: bool = False,
-        state: tuple[Resolver, Model] | None = None,
-    ) -> None:
-        self.root = root
-        self.sections = sections
-        self.file = file
-        self.racy = racy
-        self.state = state
-
-    def add_state(self) -> None:
-        """Put the resolver and model (if held and not yet stored) into ``sections``."""
-        if self.sections is None or self.state is None or "model" in self.sections:
-            return
-        try:
-            with _no_gc():  # pickling the model allocates enough to set off a full GC
-                resolver = dumps(self.state[0])
-                model = dumps(self.state[1])
-        except Exception:
-            return
-        self.sections["resolver"] = resolver
-        self.sections["model"] = model
-
-    def _section(self, name: str) -> bytes | None:
-        if self.sections is not None:
-            return self.sections.get(name)
-        return self.file.raw(name) if self.file is not None else None
-
-    def replay(self, today: Any, dry_run: bool) -> Any:
-        """The report of an earlier sync of this exact vault state and day that changed
-        nothing, or None."""
-        when = self._section("sync-day")
-        if when is None:
-            return None
-        try:
-            if loads(when) != (today, dry_run, _environment()):
-                return None
-            blob = self._section("sync")
-            return loads(blob) if blob is not None else None
-        except Exception:
-            return None
-
-    def record(self, today: Any, dry_run: bool, report: Any) -> None:
-        """Remember a sync that changed nothing (no write, no refusal, nothing logged),
-        so repeating it on the same state and day can return at once. Its ``changes``
-        (each file's text, unchanged) are dropped: they say nothing a replay needs."""
-        if self.racy:
-            return
-        sections = self.sections
-        if sections is None:
-            if self.file is None:
-                return
-            sections = {}
-            for name in SECTIONS:
-                data = self.file.raw(name)
-                if data is not None:
-                    sections[name] = data
-            if "key" not in sections:
-                return
-        try:
-            from dataclasses import replace
-
-            blob = dumps(replace(report, changes=()))
-            when = dumps((today, dry_run, _environment()))
-        except Exception:
-            return
-        if sections.get("sync") == blob and sections.get("sync-day") == when:
-            return
-        sections["sync-day"] = when
-        sections["sync"] = blob
-        self.sections = sections
-        self.add_state()
-        write_cache(self.root, sections)
-
-
-SECTIONS = ("notes", "key", "resolver", "model", "problems", "sync-day", "sync")
-
-
-def _environment() -> tuple[tuple[str, int], ...]:
-    """The folders Python imports from, with their mtimes: installing, upgrading or
-    removing a package (a rules or starters plugin) changes one, and with it what a
-    sync would say, so a stored report no longer applies."""
-    out: list[tuple[str, int]] = []
-    for entry in sys.path[1:]:  # [0] is the script's folder or the working directory
-        try:
-            out.append((entry, os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            continue
-    return tuple(out)
-
-
-def load_state(
-    root: Path,
-    scanned: ScanResult,
-    settings: ObsidianSettings,
-    config: Config,
-    build: Builder,
-    *,
-    use_cache: bool = True,
-    workers: int | None = None,
-    progress: ProgressCallback | None = None,
-) -> LoadedState:
-    """Parse the scanned notes and build resolver + model with ``build``, reusing the
-    cache as far as what changed allows. With ``use_cache=False`` the cache is neither
-    read nor written."""
-    started = time.time_ns()
-    if not use_cache:
-        notes = parse_entries(root, scanned.notes, use_cache=False, workers=workers,
-                              progress=progress)
-        resolver, model = build(notes)
-        return LoadedState({n.path: n for n in notes}, resolver, model, model.problems)
-
-    key = state_key(scanned, settings, config)
-    cache = CacheFile.open(root)
-    index: dict[str, tuple[int, int, bytes]] = {}
-    same_state = False
-    if cache is not None:
-        if cache.section("key") == key:
-            same_state = True
-            warm = _warm(root, cache, scanned, settings, config, build, workers, progress)
-            if warm is not None:
-                return warm
-        raw_index = cache.section("notes")
-        if isinstance(raw_index, dict):
-            index = raw_index
-
-    parsed = _parse_with_index(scanned.notes, index, workers, progress, started, keep=True)
-    index = {}
-    notes = [note for note, _ in parsed]
-    racy = any(blob is None for _, blob in parsed)
-    sections: dict[str, bytes] = {
-        "notes": dumps(
-            {
-                entry.path: (entry.size, entry.mtime_ns, blob)
-                for entry, (_, blob) in zip(scanned.notes, parsed, strict=True)
-                if blob is not None
-            }
-        )
-    }
-    del parsed  # the records live on in the section only: peak memory matters at 50k
-    with _no_gc():
-        resolver, model = build(notes)
-    sync_cache = SyncCache(root, sections, racy=racy, state=(resolver, model))
-    if not racy:
-        try:
-            sections["problems"] = dumps(model.problems)
-            sections["key"] = dumps(key)
-        except Exception:
-            sync_cache.racy = True
-            sections.pop("problems", None)
-    # The resolver and model are worth storing once the same state is loaded twice (a
-    # second command on an unchanged vault) or a sync finds nothing to change; right
-    # after an edit the next sync usually rewrites notes and the stored state is stale.
-    if same_state and not sync_cache.racy:
-        sync_cache.add_state()
-    written = write_cache(root, sections)
-    # Keep no bytes around: a sync that changes nothing re-reads them from the file.
-    sync_cache.sections = None
-    sync_cache.file = CacheFile.open(root) if written else None
-    return LoadedState(
-        {n.path: n for n in notes}, resolver, model, model.problems, cache=sync_cache
-    )
-
-
 def _parse_with_index(
     entries: Sequence[FileEntry],
     index: Mapping[str, tuple[int, int, bytes]],
@@ -552,71 +326,6 @@ def _parse_with_index(
         out[position] = (note, blob)
     return [item for item in out if item is not None]
 
-
-def _warm(
-    root: Path,
-    cache: CacheFile,
-    scanned: ScanResult,
-    settings: ObsidianSettings,
-    config: Config,
-    build: Builder,
-    workers: int | None,
-    progress: ProgressCallback | None,
-) -> LoadedState | None:
-    """Nothing changed since the cache was written (its key matches): hand out the
-    cached state, each piece read and unpickled on first use. A piece found unreadable
-    later (the file replaced meanwhile) is rebuilt from the files."""
-    problems = cache.section("problems")
-    if not isinstance(problems, tuple) or not all(
-        cache.has(name) for name in ("notes", "resolver", "model")
-    ):
-        return None
-    rebuilt: list[tuple[Resolver, Model]] = []
-
-    def rebuild() -> tuple[Resolver, Model]:
-        if not rebuilt:
-            state = load_state(root, scanned, settings, config, build, use_cache=False,
-                               workers=workers, progress=None)
-            assert not callable(state.resolver)
-            assert not callable(state.model)
-            rebuilt.append((state.resolver, state.model))
-        return rebuilt[0]
-
-    def section(name: str, kind: str) -> Any:
-        with _no_gc():
-            value = cache.section(name)
-        if f"{type(value).__module__}.{type(value).__qualname__}" != kind:
-            resolver, model = rebuild()
-            value = resolver if name == "resolver" else model
-        return value
-
-    def blobs() -> Mapping[str, bytes]:
-        index = cache.section("notes")
-        out: dict[str, bytes] = {}
-        if isinstance(index, dict):
-            for entry in scanned.notes:
-                record = index.get(entry.path)
-                if (
-                    isinstance(record, tuple)
-                    and len(record) == 3
-                    and record[0] == entry.size
-                    and record[1] == entry.mtime_ns
-                    and isinstance(record[2], bytes)
-                ):
-                    out[entry.path] = record[2]
-        return out
-
-    entries = {entry.path: entry for entry in scanned.notes}
-    if progress is not None:
-        progress(len(entries), len(entries))
-    return LoadedState(
-        LazyNotes(entries, blobs),
-        lambda: section("resolver", "vaultlink.resolve.Resolver"),
-        lambda: section("model", "vaultlink.model.Model"),
-        problems,
-        cache=SyncCache(root, None, cache),
-        from_cache=True,
-    )
 
 
 # ------------------------------------------------------------------------------ the old API

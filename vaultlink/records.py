@@ -87,6 +87,7 @@ class Person:
     tags: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     signals: tuple[Signal, ...] = ()
+    cadence_never: bool = False  # ``cadence: never``: no drift or cadence reminders
 
     def _repr_html_(self) -> str:
         from vaultlink.display import person_html

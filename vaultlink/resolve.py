@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
-__all__ = ["Resolver"]
+__all__ = ["Resolver", "changed_names", "lookup_names", "path_name"]
 
 
 def _fold(text: str) -> str:
@@ -46,6 +46,47 @@ def _normalize(parts: Iterable[str]) -> str | None:
         else:
             out.append(part)
     return "/".join(out)
+
+
+def lookup_names(target: str) -> tuple[str, ...]:
+    """The names resolving ``target`` consults: the last part of its link key (and of
+    its percent-decoded form). A resolution can change only when the notes, files or
+    aliases under one of these names change (see :func:`changed_names`)."""
+    target = target.strip()
+    names = [_link_key(target).rpartition("/")[2]]
+    if "%" in target:
+        names.append(_link_key(unquote(target)).rpartition("/")[2])
+    return tuple(names)
+
+
+def path_name(path: str, is_note: bool) -> str:
+    """The name a path is found under (folded; notes without ``.md``)."""
+    return (_link_key(path) if is_note else _fold(path)).rpartition("/")[2]
+
+
+def changed_names(
+    before: tuple[Iterable[str], Iterable[str], Mapping[str, Sequence[str]]],
+    after: tuple[Iterable[str], Iterable[str], Mapping[str, Sequence[str]]],
+) -> frozenset[str]:
+    """Names whose resolution may differ between two vault states, each given as the
+    ``Resolver`` arguments (note paths, other paths, aliases): the names of paths added
+    or removed and of aliases added or removed."""
+    notes_a, notes_b = frozenset(before[0]), frozenset(after[0])
+    others_a, others_b = frozenset(before[1]) - notes_a, frozenset(after[1]) - notes_b
+    out: set[str] = set()
+    for path in notes_a ^ notes_b:
+        out.add(path_name(path, True))
+    for path in others_a ^ others_b:
+        out.add(path_name(path, False))
+    aliases_a, aliases_b = before[2], after[2]
+    for path in set(aliases_a) | set(aliases_b):
+        old, new = tuple(aliases_a.get(path, ())), tuple(aliases_b.get(path, ()))
+        if old == new and (path in notes_a) == (path in notes_b):
+            continue
+        for alias in (*old, *new):
+            if isinstance(alias, str) and alias.strip():
+                out.add(_link_key(alias.strip()).rpartition("/")[2])
+    return frozenset(out)
 
 
 def _rank(path: str) -> tuple[int, str]:

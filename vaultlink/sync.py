@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -605,6 +605,10 @@ class _Planner:
         if cached is not None:
             return cached
         model: Model = self.vault.model
+        if self.due_path in model.closed:  # as if the due note were gone, as above
+            model = replace(model, closed={
+                path: ids for path, ids in model.closed.items() if path != self.due_path
+            })
         if changed:
             model = build_model(
                 list(notes.values()), self.vault.resolver, self.vault.settings,

@@ -8,7 +8,7 @@ and delegates; it has no setters.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -16,14 +16,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from vaultlink.config import Config, load_config
-from vaultlink.model import Model, build_model
+from vaultlink.model import Model
 from vaultlink.notes import Note
-from vaultlink.parse_all import LazyNotes, SyncCache, load_state
+from vaultlink.parse_all import LazyNotes
 from vaultlink.problems import Problem
 from vaultlink.records import Application, Company, Interaction, Me, Person
 from vaultlink.resolve import Resolver
 from vaultlink.scan import scan
 from vaultlink.settings import ObsidianSettings, read_settings
+from vaultlink.state import SyncCache, load_state
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -221,15 +222,8 @@ def load(
     config, config_problems = load_config(root)
     scanned = scan(root, settings.ignore_filters)
 
-    def build(notes: Sequence[Note]) -> tuple[Resolver, Model]:
-        aliases = {
-            note.path: _aliases(note) for note in notes if note.properties.get("aliases")
-        }
-        resolver = Resolver((n.path for n in notes), scanned.files, aliases)
-        return resolver, build_model(notes, resolver, settings, config)
-
     state = load_state(
-        root, scanned, settings, config, build,
+        root, scanned, settings, config,
         use_cache=use_cache, workers=workers, progress=progress,
     )
     problems = (*settings_problems, *config_problems, *scanned.problems, *state.problems)
@@ -246,12 +240,3 @@ def load(
     )
     vault._sync_cache = state.cache
     return vault
-
-
-def _aliases(note: Note) -> tuple[str, ...]:
-    value = note.properties.get("aliases")
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if isinstance(v, str | int) and str(v).strip())
-    return ()

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, Literal
 
-from vaultlink.cadence import parse_cadence
 from vaultlink.config import RuleSettings
 from vaultlink.model import Model
 from vaultlink.notes import Note
@@ -31,7 +29,6 @@ SECTION_TITLES: Mapping[Section, str] = {
     "later": "Later",
 }
 # A bare ``vl-xxxxxx`` token in a user's line (not ``^vl-...``, which is a block reference).
-_BLOCK_ID = re.compile(r"(?<![0-9A-Za-z^-])(vl-[0-9a-f]{6})(?![0-9A-Za-z-])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,22 +129,20 @@ class RuleContext:
 
     def cadence_never(self, person: str) -> bool:
         """True when the person's note says ``cadence: never`` (not merely no cadence)."""
-        note = self.notes.get(person)
-        if note is None:
-            return False
-        for key in ("cadence", "prm-cadence"):
-            if key in note.properties:
-                return parse_cadence(note.properties[key], self.tiers).never
-        return False
+        found = self.model.people.get(person)
+        return found is not None and found.cadence_never
 
     def property_source(self, path: str, *keys: str) -> Source | None:
         """The line of the first of ``keys`` present in a note's frontmatter."""
-        note = self.notes.get(path)
-        if note is None:
-            return None
+        lines = self.model.property_lines.get(path)
+        if lines is None:
+            note = self.notes.get(path)
+            if note is None:
+                return None
+            lines = note.property_lines
         for key in keys:
-            if key in note.properties:
-                return Source(path, note.line_of(key))
+            if key in lines:
+                return Source(path, lines[key])
         return None
 
     # -- contacts --------------------------------------------------------------------------
@@ -231,26 +226,10 @@ class RuleContext:
 
         A completed (or cancelled) task carrying a ``^vl-`` id anywhere, and a line in a
         user note carrying one (the ``## Log`` line sync appends when it harvests a tick),
-        close that item even before the tick turns into a dated contact.
+        close that item even before the tick turns into a dated contact. Collected per
+        note by the model, so no rule has to read every note.
         """
-        done: set[str] = set()
-        generated = self.model.generated
-        for path, note in self.notes.items():
-            user_note = path not in generated
-            for block in note.blocks:
-                task = block.task
-                if task is not None:
-                    if (task.done or task.cancelled) and block.block_id and \
-                            block.block_id.startswith("vl-"):
-                        done.add(block.block_id)
-                    continue
-                if not user_note:
-                    continue
-                if block.block_id and block.block_id.startswith("vl-"):
-                    done.add(block.block_id)
-                if "vl-" in block.text:
-                    done.update(m.group(1) for m in _BLOCK_ID.finditer(block.text))
-        return frozenset(done)
+        return self.model.done_ids
 
 
 def section_for(due: date, today: date) -> Section:

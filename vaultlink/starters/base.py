@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from importlib import metadata
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +106,8 @@ def load_plugins(*, reload: bool = False) -> tuple[PluginError, ...]:
     if _plugins_loaded and not reload:
         return tuple(_PLUGIN_ERRORS)
     _plugins_loaded = True
+    from importlib import metadata  # only here: listing plugins costs more than it seems
+
     try:
         entries = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
     except Exception as exc:  # a broken installed distribution must not stop a run
@@ -192,12 +193,14 @@ class StarterContext:
 
     def property_source(self, path: str, *keys: str) -> Source:
         """The line of the first of ``keys`` present in a note's frontmatter."""
-        note = self.note(path)
-        if note is not None:
-            for key in keys:
-                line = note.line_of(key)
-                if line is not None:
-                    return Source(path, line)
+        lines = self.vault.model.property_lines.get(path)
+        if lines is None:
+            note = self.note(path)
+            lines = note.property_lines if note is not None else {}
+        for key in keys:
+            line = lines.get(key)
+            if line is not None:
+                return Source(path, line)
         return Source(path)
 
     def freshness(self, day: date | None, *, half_life: float = 30.0) -> float:

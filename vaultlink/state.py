@@ -1,0 +1,557 @@
+"""Load a vault's state — notes, resolver, model — doing only the work its changes need.
+
+Three levels of reuse, all keyed on what ``scan`` saw (path, size, mtime_ns):
+
+* **nothing changed** (every note, every other file, Obsidian's settings and
+  ``vaultlink.toml``): the stored resolver, model and problems are handed out as they
+  are, each unpickled on first use, notes too (:class:`~vaultlink.parse_all.LazyNotes`).
+  A repeat ``sync`` then touches almost nothing.
+* **some notes changed**: only those are parsed. The model is rebuilt from per-note
+  parts (``model.py``): each unchanged note's *facts* (kind, daily date, aliases) and
+  *contribution* (its links, record, contacts, signals) are reused unless what it
+  looked up changed — a link name whose notes or aliases changed, or a path whose kind
+  or daily date changed — and only the rest is read again. Unchanged notes are not
+  even unpickled unless something asks for them.
+* **settings or config changed**: every note's facts and contribution are rebuilt
+  (notes still come from the cache).
+
+Files changed too recently to trust their timestamps ("racy") are parsed but not
+cached. The cache is an optimisation only: any failure to read or write it falls back
+to doing the work, and results are identical with or without it (tested).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from vaultlink.cache import CacheFile, dumps, loads, write_cache
+from vaultlink.config import Config
+from vaultlink.model import (
+    Contribution,
+    Model,
+    NoteFacts,
+    assemble,
+    contribute,
+    note_facts,
+    vault_index,
+)
+from vaultlink.notes import Note
+from vaultlink.parse_all import (
+    LazyNotes,
+    _is_racy,
+    _no_gc,
+    _parse_many,
+    parse_entries,
+)
+from vaultlink.problems import Problem
+from vaultlink.resolve import Resolver, changed_names, path_name
+from vaultlink.scan import FileEntry, ScanResult, is_markdown
+from vaultlink.settings import ObsidianSettings
+
+__all__ = ["LoadedState", "SyncCache", "load_state", "state_key"]
+
+ProgressCallback = Callable[[int, int], None]
+
+SECTIONS = ("notes", "parts", "key", "resolver", "model", "problems", "sync-day", "sync")
+
+
+# ------------------------------------------------------------------------------ keys
+
+
+def state_key(
+    scanned: ScanResult, settings: ObsidianSettings, config: Config
+) -> tuple[bytes, ObsidianSettings, Config]:
+    """Everything the resolver and the model depend on: every file's path (notes with
+    size and mtime), Obsidian's settings and vaultlink's config."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(
+        "\0".join(f"{e.path}\0{e.size}\0{e.mtime_ns}" for e in scanned.notes).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
+    for group in (scanned.files, scanned.ignored):
+        digest.update(b"\1")
+        digest.update("\0".join(group).encode("utf-8", "surrogateescape"))
+    return digest.digest(), settings, config
+
+
+def resolver_paths(scanned: ScanResult) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(note paths, other paths) links may resolve to. Files the user excluded in
+    Obsidian are not read, but Obsidian still resolves links to them, and so do we."""
+    ignored_notes = tuple(p for p in scanned.ignored if is_markdown(p))
+    ignored_files = tuple(p for p in scanned.ignored if not is_markdown(p))
+    notes = tuple(e.path for e in scanned.notes) + ignored_notes
+    return notes, scanned.files + ignored_files
+
+
+# ------------------------------------------------------------------------------ the parts
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The stored per-note parts of the model: what it was built under (settings,
+    config, the paths links resolve to) and, by path, (size, mtime_ns, facts,
+    contribution, what the contribution looked up), the last two pickled."""
+
+    under: tuple[ObsidianSettings, Config]
+    notes: tuple[str, ...]  # every path links could resolve to as a note, and
+    others: tuple[str, ...]  # every other one
+    resolver: bytes  # the Resolver they made, pickled
+    entries: Mapping[str, tuple[int, int, NoteFacts, bytes, bytes]]
+
+    @classmethod
+    def read(cls, value: Any) -> _Parts | None:
+        if not (isinstance(value, tuple) and len(value) == 5):
+            return None
+        under, notes, others, resolver, entries = value
+        if not (isinstance(under, tuple) and isinstance(notes, tuple)
+                and isinstance(others, tuple) and isinstance(resolver, bytes)
+                and isinstance(entries, dict)):
+            return None
+        return cls(under, notes, others, resolver, entries)
+
+    def dumps(self) -> bytes:
+        return dumps(
+            (self.under, self.notes, self.others, self.resolver, dict(self.entries))
+        )
+
+
+def _unchanged(record: Any, entry: FileEntry) -> TypeGuard[tuple[Any, ...]]:
+    """A cache record ``(size, mtime_ns, ...)`` made from this very file."""
+    return (
+        isinstance(record, tuple)
+        and len(record) >= 2
+        and record[0] == entry.size
+        and record[1] == entry.mtime_ns
+    )
+
+
+def _stale(deps: Any, names: frozenset[str], paths: frozenset[str]) -> bool:
+    """Whether a contribution that looked up ``deps`` = (names, paths) may differ now
+    that these link names and these paths' kinds or dates changed."""
+    if not (isinstance(deps, tuple) and len(deps) == 2):
+        return True
+    return Contribution(names=deps[0], targets=deps[1]).stale(names, paths)
+
+
+def _kind_day(fact: NoteFacts | None) -> tuple[Any, ...] | None:
+    return None if fact is None else (fact.kind, fact.day, fact.generated)
+
+
+@dataclass
+class _Built:
+    resolver: Resolver
+    model: Model
+    parts: _Parts | None  # None when a note could not be stored (racy)
+    reused: int  # contributions taken from the cache (for tests and benchmarks)
+
+
+def build_state(
+    entries: Sequence[FileEntry],
+    notes: Mapping[str, Note],
+    scanned: ScanResult,
+    settings: ObsidianSettings,
+    config: Config,
+    old: _Parts | None = None,
+    fresh: frozenset[str] = frozenset(),
+    uncacheable: frozenset[str] = frozenset(),
+    keep: bool = False,
+) -> _Built:
+    """Facts, resolver, contributions and model, reusing ``old`` parts where valid.
+
+    ``fresh`` are paths parsed in this run (their parts are never reused);
+    ``uncacheable`` paths get no stored parts; with ``keep`` the new parts are pickled
+    for the cache.
+    """
+    under = (settings, config)
+    stored: Mapping[str, tuple[int, int, NoteFacts, bytes, bytes]] = {}
+    if old is not None and old.under == under:
+        stored = old.entries
+    facts: dict[str, NoteFacts] = {}
+    for entry in entries:
+        record = stored.get(entry.path)
+        if entry.path not in fresh and _unchanged(record, entry) and \
+                isinstance(record[2], NoteFacts):
+            facts[entry.path] = record[2]
+        else:
+            facts[entry.path] = note_facts(notes[entry.path], settings, config)
+    note_paths, others = resolver_paths(scanned)
+    aliases = {path: fact.aliases for path, fact in facts.items() if fact.aliases}
+
+    names: frozenset[str] = frozenset()
+    paths: frozenset[str] = frozenset()
+    resolver: Resolver | None = None
+    if stored:
+        assert old is not None
+        old_facts = {path: record[2] for path, record in stored.items()}
+        old_aliases = {p: f.aliases for p, f in old_facts.items() if f.aliases}
+        found = set(changed_names(
+            (old.notes, old.others, old_aliases), (note_paths, others, aliases)
+        ))
+        # Notes with no stored parts (racy last time): their old aliases are unknown.
+        for path, fact in facts.items():
+            if path not in old_facts:
+                found.add(path_name(path, True))
+                found.update(path_name(alias, True) for alias in fact.aliases)
+        names = frozenset(found)
+        paths = frozenset(
+            path for path in set(old_facts) | set(facts)
+            if _kind_day(old_facts.get(path)) != _kind_day(facts.get(path))
+        )
+        if not names:  # the same paths and aliases: the same resolver
+            try:
+                cached = loads(old.resolver)
+            except Exception:
+                cached = None
+            if isinstance(cached, Resolver):
+                resolver = cached
+    resolver_blob = old.resolver if resolver is not None and old is not None else None
+    if resolver is None:
+        resolver = Resolver(note_paths, others, aliases)
+    index = vault_index(facts, resolver)
+
+    contributions: dict[str, Contribution] = {}
+    kept: dict[str, tuple[int, int, NoteFacts, bytes, bytes]] = {}
+    reused = 0
+    check = bool(names or paths)
+    for entry in entries:
+        path = entry.path
+        part: Contribution | None = None
+        blobs: tuple[bytes, bytes] | None = None
+        record = stored.get(path)
+        if path not in fresh and _unchanged(record, entry) and len(record) == 5:
+            blobs = (record[3], record[4])
+            try:
+                # What it looked up is read only when something it may depend on moved.
+                stale = check and _stale(loads(record[4]), names, paths)
+                cached = None if stale else loads(record[3])
+            except Exception:
+                cached = None
+            if isinstance(cached, Contribution):
+                part = cached
+                reused += 1
+        if part is None:
+            part = contribute(notes[path], facts[path], index, config)
+            blobs = None
+        contributions[path] = part
+        if keep and path not in uncacheable:
+            if blobs is None:
+                try:
+                    blobs = (
+                        dumps(replace(part, names=frozenset(), targets=frozenset())),
+                        dumps((part.names, part.targets)),
+                    )
+                except Exception:  # a value the cache does not store
+                    continue
+            kept[path] = (entry.size, entry.mtime_ns, facts[path], *blobs)
+    model = assemble(facts, contributions, index, config)
+    parts: _Parts | None = None
+    if keep:
+        try:
+            parts = _Parts(under, note_paths, others, resolver_blob or dumps(resolver), kept)
+        except Exception:
+            parts = None
+
+    return _Built(resolver, model, parts, reused)
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+@dataclass
+class LoadedState:
+    """What ``load`` needs: notes, resolver, model and the model's problems.
+
+    From a warm cache ``resolver`` and ``model`` are zero-argument loaders, called on
+    first use; ``cache`` is what the repeat-sync shortcut reads and writes.
+    """
+
+    notes: Mapping[str, Note]
+    resolver: Resolver | Callable[[], Resolver]
+    model: Model | Callable[[], Model]
+    problems: tuple[Problem, ...]
+    cache: SyncCache | None = None
+    from_cache: bool = False
+    reused: int = 0  # model parts reused from the cache
+
+
+def load_state(
+    root: Path,
+    scanned: ScanResult,
+    settings: ObsidianSettings,
+    config: Config,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadedState:
+    """Parse what changed and build resolver + model, reusing the cache as far as
+    what changed allows. With ``use_cache=False`` the cache is neither read nor
+    written."""
+    started = time.time_ns()
+    if not use_cache:
+        every = {
+            note.path: note
+            for note in parse_entries(root, scanned.notes, use_cache=False, workers=workers,
+                                      progress=progress)
+        }
+        with _no_gc():
+            built = build_state(scanned.notes, every, scanned, settings, config)
+        return LoadedState(every, built.resolver, built.model, built.model.problems)
+
+    key = state_key(scanned, settings, config)
+    cache = CacheFile.open(root)
+    index: Mapping[str, Any] = {}
+    old: _Parts | None = None
+    same_state = False
+    if cache is not None:
+        if cache.section("key") == key:
+            same_state = True
+            warm = _warm(root, cache, scanned, settings, config, workers, progress)
+            if warm is not None:
+                return warm
+        raw_index = cache.section("notes")
+        if isinstance(raw_index, dict):
+            index = raw_index
+        old = _Parts.read(cache.section("parts"))
+
+    # Parse the notes that changed; the others stay pickled until asked for.
+    total = len(scanned.notes)
+    todo = [e for e in scanned.notes if not _unchanged(index.get(e.path), e)]
+    done = total - len(todo)
+    if progress is not None:
+        progress(done, total)
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None and count:
+            progress(done, total)
+
+    with _no_gc():
+        parsed = _parse_many(todo, workers, step, True)
+    fresh: dict[str, Note] = {}
+    blobs: dict[str, bytes] = {}
+    uncacheable: set[str] = set()
+    for entry, (note, blob) in zip(todo, parsed, strict=True):
+        fresh[entry.path] = note
+        if blob is None or _is_racy(entry.mtime_ns, started):
+            uncacheable.add(entry.path)
+        else:
+            blobs[entry.path] = blob
+    del parsed
+    for entry in scanned.notes:
+        if entry.path not in fresh:
+            record = index.get(entry.path)
+            assert _unchanged(record, entry)
+            blobs[entry.path] = record[2]
+    index = {}
+    entries = {entry.path: entry for entry in scanned.notes}
+    notes = LazyNotes(entries, lambda: blobs, fresh)
+
+    with _no_gc():
+        built = build_state(
+            scanned.notes, notes, scanned, settings, config, old=old,
+            fresh=frozenset(fresh), uncacheable=frozenset(uncacheable), keep=True,
+        )
+    model = built.model
+    racy = bool(uncacheable)
+    with _no_gc():
+        sections: dict[str, bytes] = {
+            "notes": dumps({
+                entry.path: (entry.size, entry.mtime_ns, blobs[entry.path])
+                for entry in scanned.notes
+                if entry.path in blobs
+            }),
+        }
+        if built.parts is not None:
+            sections["parts"] = built.parts.dumps()
+    sync_cache = SyncCache(root, sections, racy=racy, state=(built.resolver, model))
+    if not racy:
+        try:
+            sections["problems"] = dumps(model.problems)
+            sections["key"] = dumps(key)
+        except Exception:
+            sync_cache.racy = True
+            sections.pop("problems", None)
+    # The resolver and model are worth storing once the same state is loaded twice (a
+    # second command on an unchanged vault) or a sync finds nothing to change; right
+    # after an edit the next sync usually rewrites notes and the stored state is stale.
+    if same_state and not sync_cache.racy:
+        sync_cache.add_state()
+    written = write_cache(root, sections)
+    # Keep no bytes around: a sync that changes nothing re-reads them from the file.
+    sync_cache.sections = None
+    sync_cache.file = CacheFile.open(root) if written else None
+    return LoadedState(notes, built.resolver, model, model.problems, cache=sync_cache,
+                       reused=built.reused)
+
+
+def _warm(
+    root: Path,
+    cache: CacheFile,
+    scanned: ScanResult,
+    settings: ObsidianSettings,
+    config: Config,
+    workers: int | None,
+    progress: ProgressCallback | None,
+) -> LoadedState | None:
+    """Nothing changed since the cache was written (its key matches): hand out the
+    cached state, each piece read and unpickled on first use. A piece found unreadable
+    later (the file replaced meanwhile) is rebuilt from the files."""
+    problems = cache.section("problems")
+    if not isinstance(problems, tuple) or not all(
+        cache.has(name) for name in ("notes", "resolver", "model")
+    ):
+        return None
+    rebuilt: list[tuple[Resolver, Model]] = []
+
+    def rebuild() -> tuple[Resolver, Model]:
+        if not rebuilt:
+            state = load_state(root, scanned, settings, config, use_cache=False,
+                               workers=workers, progress=None)
+            assert not callable(state.resolver)
+            assert not callable(state.model)
+            rebuilt.append((state.resolver, state.model))
+        return rebuilt[0]
+
+    def section(name: str, kind: str) -> Any:
+        with _no_gc():
+            value = cache.section(name)
+        if f"{type(value).__module__}.{type(value).__qualname__}" != kind:
+            resolver, model = rebuild()
+            value = resolver if name == "resolver" else model
+        return value
+
+    def blobs() -> Mapping[str, bytes]:
+        index = cache.section("notes")
+        out: dict[str, bytes] = {}
+        if isinstance(index, dict):
+            for entry in scanned.notes:
+                record = index.get(entry.path)
+                if _unchanged(record, entry) and isinstance(record[2], bytes):
+                    out[entry.path] = record[2]
+        return out
+
+    entries = {entry.path: entry for entry in scanned.notes}
+    if progress is not None:
+        progress(len(entries), len(entries))
+    return LoadedState(
+        LazyNotes(entries, blobs),
+        lambda: section("resolver", "vaultlink.resolve.Resolver"),
+        lambda: section("model", "vaultlink.model.Model"),
+        problems,
+        cache=SyncCache(root, None, cache),
+        from_cache=True,
+    )
+
+
+# ------------------------------------------------------------------------------ repeat sync
+
+
+def _environment() -> tuple[tuple[str, int], ...]:
+    """The folders Python imports from, with their mtimes: installing, upgrading or
+    removing a package (a rules or starters plugin) changes one, and with it what a
+    sync would say, so a stored report no longer applies."""
+    out: list[tuple[str, int]] = []
+    for entry in sys.path[1:]:  # [0] is the script's folder or the working directory
+        try:
+            out.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+class SyncCache:
+    """The cache of one loaded vault, tied to the state it was loaded in; ``Vault.sync``
+    uses it to skip a sync that is known to change nothing.
+
+    ``sections`` are the bytes just written (a cold load), else they are read from
+    ``file`` when needed: the repeat path reads only the small ``sync-day`` and ``sync``
+    sections.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        sections: dict[str, bytes] | None,
+        file: CacheFile | None = None,
+        racy: bool = False,
+        state: tuple[Resolver, Model] | None = None,
+    ) -> None:
+        self.root = root
+        self.sections = sections
+        self.file = file
+        self.racy = racy
+        self.state = state
+
+    def add_state(self) -> None:
+        """Put the resolver and model (if held and not yet stored) into ``sections``."""
+        if self.sections is None or self.state is None or "model" in self.sections:
+            return
+        try:
+            with _no_gc():  # pickling the model allocates enough to set off a full GC
+                resolver = dumps(self.state[0])
+                model = dumps(self.state[1])
+        except Exception:
+            return
+        self.sections["resolver"] = resolver
+        self.sections["model"] = model
+
+    def _section(self, name: str) -> bytes | None:
+        if self.sections is not None:
+            return self.sections.get(name)
+        return self.file.raw(name) if self.file is not None else None
+
+    def replay(self, today: Any, dry_run: bool) -> Any:
+        """The report of an earlier sync of this exact vault state and day that changed
+        nothing, or None."""
+        when = self._section("sync-day")
+        if when is None:
+            return None
+        try:
+            if loads(when) != (today, dry_run, _environment()):
+                return None
+            blob = self._section("sync")
+            return loads(blob) if blob is not None else None
+        except Exception:
+            return None
+
+    def record(self, today: Any, dry_run: bool, report: Any) -> None:
+        """Remember a sync that changed nothing (no write, no refusal, nothing logged),
+        so repeating it on the same state and day can return at once. Its ``changes``
+        (each file's text, unchanged) are dropped: they say nothing a replay needs."""
+        if self.racy:
+            return
+        sections = self.sections
+        if sections is None:
+            if self.file is None:
+                return
+            sections = {}
+            for name in SECTIONS:
+                data = self.file.raw(name)
+                if data is not None:
+                    sections[name] = data
+            if "key" not in sections:
+                return
+        try:
+            from dataclasses import replace
+
+            blob = dumps(replace(report, changes=()))
+            when = dumps((today, dry_run, _environment()))
+        except Exception:
+            return
+        if sections.get("sync") == blob and sections.get("sync-day") == when:
+            return
+        sections["sync-day"] = when
+        sections["sync"] = blob
+        self.sections = sections
+        self.add_state()
+        write_cache(self.root, sections)
