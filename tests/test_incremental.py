@@ -11,13 +11,15 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import vaultlink
 import vaultlink.state as state
 from benchmarks.generate import generate
-from vaultlink.model import Model
+from vaultlink.cache import loads as cache_loads
+from vaultlink.model import Model, contribute
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_vault"
 TODAY = date(2026, 11, 23)
@@ -156,7 +158,7 @@ def test_racy_notes_are_not_reused(sample: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_corrupt_part_is_rebuilt(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_loads = state.loads
+    real_loads = cache_loads
     calls = {"n": 0}
 
     def flaky(data: bytes) -> object:
@@ -206,3 +208,29 @@ def test_random_edit_sequences_match_a_fresh_build(tmp_path: Path, seed: int) ->
                 _touch_old(new)
             _touch_old(path)
         _assert_same(root)
+
+
+def test_parallel_contributions_equal_sequential(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes read in forked workers give the very model one process gives."""
+    root = tmp_path / "vault"
+    generate(300, root, seed=11)
+    _age(root)
+    sequential = vaultlink.load(root, use_cache=False, workers=1)
+    monkeypatch.setattr(state, "PARALLEL_CONTRIBUTIONS", 1)
+    pids = tmp_path / "pids.txt"
+    real = contribute
+
+    def recording(*args: Any) -> Any:
+        with pids.open("a") as handle:  # forked workers inherit this patch
+            handle.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(state, "contribute", recording)
+    parallel = vaultlink.load(root, workers=2)  # cold: every note read, some elsewhere
+    assert parallel.model == sequential.model
+    assert parallel.problems == sequential.problems
+    seen = set(pids.read_text().split())
+    assert str(os.getpid()) in seen  # this process read some notes,
+    assert len(seen) == 2  # and one worker the others

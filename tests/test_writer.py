@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -468,3 +469,95 @@ def test_unified_diff_empty_when_unchanged() -> None:
 def test_unified_diff_splits_on_newlines_only() -> None:
     diff = unified_diff(FileChange("a.md", "a\x0cb\n", "a\x0cc\n", "edit"))
     assert "-a\x0cc\n+a\x0cb\n" in diff
+
+
+# ------------------------------------------------------------- stale temp files
+
+
+def aged(root: Path, rel: str, seconds: float) -> Path:
+    """A file at ``rel`` last modified ``seconds`` ago."""
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"left over")
+    stamp = time.time() - seconds
+    os.utime(target, (stamp, stamp), follow_symlinks=False)
+    return target
+
+
+def test_apply_removes_only_its_own_stale_temp_files(vault: Path) -> None:
+    put(vault, "People/Jane.md", "# Jane\n")
+    stale = aged(vault, "People/.Jane.md.vaultlink-tmp-0a1b2c3d", 3600)
+    stale_other = aged(vault, "People/.Bob Stone.md.vaultlink-tmp-99999999", 3600)
+    kept = [
+        aged(vault, "People/.Jane.md.vaultlink-tmp-0a1b2c3e", 60),  # young: maybe live
+        aged(vault, "People/.Jane.md.vaultlink-tmp-0A1B2C3D", 3600),  # not our hex
+        aged(vault, "People/.Jane.md.vaultlink-tmp-0a1b2c3", 3600),  # 7 digits
+        aged(vault, "People/.Jane.md.vaultlink-tmp-0a1b2c3d4", 3600),  # 9 digits
+        aged(vault, "People/.Jane.md.vaultlink-tmp-0a1b2c3d.md", 3600),
+        aged(vault, "People/Jane.md.vaultlink-tmp-0a1b2c3d", 3600),  # no leading dot
+        aged(vault, "People/.vaultlink-tmp-0a1b2c3d", 3600),  # no name
+        aged(vault, "People/.Jane.md.vaultlink-temp-0a1b2c3d", 3600),
+        aged(vault, "People/notes about .x.vaultlink-tmp-0a1b2c3d.md", 3600),
+        aged(vault, "Companies/.Acme.md.vaultlink-tmp-0a1b2c3d", 3600),  # not written to
+    ]
+    folder = vault / "People/.Old.md.vaultlink-tmp-11111111"
+    folder.mkdir()  # a folder, not a file: never ours
+    (folder / "inside.md").write_text("mine")
+    link = vault / "People/.Link.md.vaultlink-tmp-22222222"
+    link.symlink_to(vault / "People/Jane.md")
+    os.utime(link, (time.time() - 3600,) * 2, follow_symlinks=False)
+
+    report = apply(vault, [planned(vault, "People/Jane.md", "- a\n")])
+
+    assert report.written == ("People/Jane.md",)
+    assert sorted(report.removed) == [
+        "People/.Bob Stone.md.vaultlink-tmp-99999999",
+        "People/.Jane.md.vaultlink-tmp-0a1b2c3d",
+    ]
+    assert not stale.exists()
+    assert not stale_other.exists()
+    assert all(path.exists() for path in kept)
+    assert (folder / "inside.md").read_text() == "mine"
+    assert link.is_symlink()
+    assert (vault / "People/Jane.md").read_text() == "# Jane\n- a\n"
+
+
+def test_apply_cleans_the_folders_of_changes_it_means_to_write_only(vault: Path) -> None:
+    put(vault, "People/Jane.md", "# Jane\n")
+    put(vault, "Daily/2026-11-23.md", "# Day\n")
+    stale_daily = aged(vault, "Daily/.2026-11-23.md.vaultlink-tmp-abcdef01", 3600)
+    stale_people = aged(vault, "People/.Jane.md.vaultlink-tmp-abcdef02", 3600)
+    unchanged = FileChange("Daily/2026-11-23.md", "# Day\n", "# Day\n", "same")
+    gone = FileChange("People/Jane.md", "x", "not what is on disk", "stale plan")
+    report = apply(vault, [unchanged, gone])
+    assert report.unchanged == ("Daily/2026-11-23.md",)
+    assert [r.path for r in report.refused] == ["People/Jane.md"]
+    # a change that changes something cleans its folder, even if it is then refused;
+    # one that changes nothing does not look
+    assert report.removed == ("People/.Jane.md.vaultlink-tmp-abcdef02",)
+    assert not stale_people.exists()
+    assert stale_daily.exists()
+
+
+def test_stale_temp_files_beside_a_symlinked_target_are_found_where_they_are_written(
+    vault: Path,
+) -> None:
+    put(vault, "Real/Jane.md", "# Jane\n")
+    (vault / "People/Jane.md").symlink_to(vault / "Real/Jane.md")
+    stale = aged(vault, "Real/.Jane.md.vaultlink-tmp-abcdef03", 3600)
+    report = apply(vault, [planned(vault, "People/Jane.md", "- a\n")])
+    assert report.removed == ("Real/.Jane.md.vaultlink-tmp-abcdef03",)
+    assert not stale.exists()
+
+
+def test_no_stale_temp_files_means_an_empty_removed_list(vault: Path) -> None:
+    put(vault, "People/Jane.md", "# Jane\n")
+    report = apply(vault, [planned(vault, "People/Jane.md", "- a\n")])
+    assert report == ApplyReport(written=("People/Jane.md",))
+
+
+def test_the_temp_name_pattern_matches_the_names_apply_gives(vault: Path) -> None:
+    for name in ("Jane.md", "é" * 120 + ".md", "a b.c.md", ".hidden.md"):
+        temp = writer._temp_name(vault / name)
+        assert writer.is_temp_name(temp.name), temp.name
+    assert not writer.is_temp_name("Jane.md")

@@ -169,6 +169,7 @@ def format_tag() -> str:
 
 _TABLE: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 _TABLE_MODULES: frozenset[str] = frozenset()
+_TABLE_SEEN = -1
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
@@ -188,7 +189,10 @@ def _dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     """Reducers for the allowed record classes of every module imported so far (an
     object's class is always in an imported module). Looked up by the C pickler, so
     only records cost a Python call; dates, strings and containers stay in C."""
-    global _TABLE_MODULES
+    global _TABLE_MODULES, _TABLE_SEEN
+    if len(sys.modules) == _TABLE_SEEN:  # nothing imported since: the same table
+        return _TABLE
+    _TABLE_SEEN = len(sys.modules)
     loaded = frozenset(
         m for m, _ in ALLOWED_CLASSES if m.startswith("vaultlink") and m in sys.modules
     )

@@ -271,14 +271,20 @@ def _content_lines(content: str) -> list[str]:
     return parts
 
 
-def replace_managed_block(text: str, content: str, heading: str | None = None) -> str:
+def replace_managed_block(
+    text: str, content: str, heading: str | None = None, *, create_heading: bool = False
+) -> str:
     """Put ``content`` between the vaultlink markers, adding the block once if missing.
 
     An existing block is replaced in place (its marker lines are kept as they are);
     otherwise the block goes at the end of the ``heading`` section if that heading
-    exists, else at the end of the note after one blank line. Applying the same
-    content twice gives the same text as once. Raises ManagedBlockError when the
-    markers are unbalanced or repeated, rather than guessing which block is ours.
+    exists. If it does not, ``create_heading`` adds the heading at the end of the note
+    (after one blank line; ``## <heading>`` unless ``heading`` gives its own ``#``
+    level) with the block right under it; without it the block goes at the end of the
+    note after one blank line. Applying the same content twice gives the same text as
+    once. Raises ManagedBlockError when the markers are unbalanced or repeated, rather
+    than guessing which block is ours, and ValueError for a heading that cannot be
+    written as one line.
     """
     lines, _ = _analyse(text)
     found = _block_lines(lines)
@@ -302,10 +308,25 @@ def replace_managed_block(text: str, content: str, heading: str | None = None) -
     block = [BLOCK_START, *new, BLOCK_END]
     section = _find_section(lines, heading) if heading else None
     if section is None:
+        if heading and create_heading:
+            block = [_heading_line(heading), *block]
         return _insert(lines, len(lines), block, eol, separate=True)
     head, stop = section
     at = _last_non_blank(lines, head, stop) + 1
     return _insert(lines, at, block, eol, separate=at > head + 1)
+
+
+def _heading_line(heading: str) -> str:
+    """The ATX heading line for a configured heading: ``"Follow-ups"`` -> ``"## Follow-ups"``,
+    ``"### Follow-ups"`` as given; written so that ``_find_section`` finds it again."""
+    if "\n" in heading or "\r" in heading:
+        raise ValueError(f"the heading {heading!r} is not one line")
+    stripped = heading.strip()
+    title = " ".join(stripped.lstrip("#").split())
+    if not title:
+        raise ValueError(f"the heading {heading!r} has no text")
+    level = len(stripped) - len(stripped.lstrip("#"))
+    return f"{'#' * (level if 1 <= level <= 6 else 2)} {title}"
 
 
 def _last_non_blank(lines: list[_Line], head: int, stop: int) -> int:

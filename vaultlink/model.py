@@ -145,6 +145,8 @@ class VaultIndex:
     daily: Mapping[str, date]
     people: frozenset[str]
     resolver: Resolver
+    # link target -> the names resolving it consults (memo: targets repeat a lot)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 NoteRecord = Person | Company | Application | Interaction | Me
@@ -328,22 +330,23 @@ class _Reader:
 
     # -- lookups (each one recorded) -------------------------------------------------------
     def resolve(self, target: str) -> str | None:
-        self.names.update(lookup_names(target))
+        names = self.index.names.get(target)
+        if names is None:
+            names = self.index.names[target] = lookup_names(target)
+        self.names.update(names)
         found = self.index.resolver.resolve(target, self.note.path)
         if found is not None:
             self.targets.add(found)
         return found
 
+    # Every path asked about below came from ``resolve``, so it is in ``targets``.
     def kind(self, path: str) -> NoteKind | None:
-        self.targets.add(path)
         return self.index.kinds.get(path)
 
     def day(self, path: str) -> date | None:
-        self.targets.add(path)
         return self.index.daily.get(path)
 
     def is_person(self, path: str) -> bool:
-        self.targets.add(path)
         return path in self.index.people
 
     # -- entry -------------------------------------------------------------------------------
@@ -373,7 +376,7 @@ class _Reader:
             problems=tuple(self.problems),
             done_ids=_done_ids(note, facts.generated),
             has_ticks=_has_vl_task(note),
-            property_lines=dict(note.property_lines) if record is not None else None,
+            property_lines=note.property_lines if record is not None else None,
             names=frozenset(self.names),
             targets=frozenset(self.targets - {note.path}),
         )

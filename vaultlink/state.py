@@ -37,6 +37,7 @@ from vaultlink.model import (
     Contribution,
     Model,
     NoteFacts,
+    VaultIndex,
     assemble,
     contribute,
     note_facts,
@@ -48,6 +49,8 @@ from vaultlink.parse_all import (
     _is_racy,
     _no_gc,
     _parse_many,
+    _pool_context,
+    default_workers,
     parse_entries,
 )
 from vaultlink.problems import Problem
@@ -97,14 +100,14 @@ def resolver_paths(scanned: ScanResult) -> tuple[tuple[str, ...], tuple[str, ...
 @dataclass(frozen=True, slots=True)
 class _Parts:
     """The stored per-note parts of the model: what it was built under (settings,
-    config, the paths links resolve to) and, by path, (size, mtime_ns, facts,
-    contribution, what the contribution looked up), the last two pickled."""
+    config, the paths links resolve to) and, by path, (size, mtime_ns, facts, the
+    contribution pickled, the link names and the paths it looked up, NUL-joined)."""
 
     under: tuple[ObsidianSettings, Config]
     notes: tuple[str, ...]  # every path links could resolve to as a note, and
     others: tuple[str, ...]  # every other one
     resolver: bytes  # the Resolver they made, pickled
-    entries: Mapping[str, tuple[int, int, NoteFacts, bytes, bytes]]
+    entries: Mapping[str, tuple[int, int, NoteFacts, bytes, str, str]]
 
     @classmethod
     def read(cls, value: Any) -> _Parts | None:
@@ -133,12 +136,91 @@ def _unchanged(record: Any, entry: FileEntry) -> TypeGuard[tuple[Any, ...]]:
     )
 
 
-def _stale(deps: Any, names: frozenset[str], paths: frozenset[str]) -> bool:
-    """Whether a contribution that looked up ``deps`` = (names, paths) may differ now
-    that these link names and these paths' kinds or dates changed."""
-    if not (isinstance(deps, tuple) and len(deps) == 2):
+_Blobs = tuple[bytes, str, str]  # the contribution pickled; its names; its paths
+
+# Reading thousands of notes against the index is worth a second process (fork only:
+# the worker inherits notes and index instead of receiving them pickled).
+PARALLEL_CONTRIBUTIONS = 2000
+_SHARED: tuple[Mapping[str, Note], Mapping[str, NoteFacts], VaultIndex, Config] | None = None
+
+
+def _pickled(part: Contribution) -> _Blobs:
+    return (
+        dumps(replace(part, names=frozenset(), targets=frozenset())),
+        "\0".join(part.names),
+        "\0".join(part.targets),
+    )
+
+
+def _contribute_chunk(paths: Sequence[str]) -> list[tuple[str, _Blobs | None]]:
+    """Worker side (forked): read these notes against the inherited index."""
+    assert _SHARED is not None
+    notes, facts, index, config = _SHARED
+    out: list[tuple[str, _Blobs | None]] = []
+    for path in paths:
+        try:
+            out.append((path, _pickled(contribute(notes[path], facts[path], index, config))))
+        except Exception:  # unpicklable: the parent reads this note itself
+            out.append((path, None))
+    return out
+
+
+def _contribute_many(
+    paths: Sequence[str],
+    notes: Mapping[str, Note],
+    facts: Mapping[str, NoteFacts],
+    index: VaultIndex,
+    config: Config,
+    workers: int | None,
+) -> dict[str, tuple[Contribution, _Blobs | None]]:
+    """Contributions of ``paths``: this process reads a share while forked workers
+    read the rest and send them back pickled (which is also what the cache stores)."""
+    global _SHARED
+    out: dict[str, tuple[Contribution, _Blobs | None]] = {}
+    count = workers if workers is not None else default_workers()
+    context = _pool_context() if count > 1 and len(paths) >= PARALLEL_CONTRIBUTIONS else None
+    if context is None or context.get_start_method() != "fork":
+        for path in paths:
+            out[path] = (contribute(notes[path], facts[path], index, config), None)
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    helpers = min(count, 61) - 1
+    share = len(paths) // (helpers + 1)
+    mine, theirs = paths[:share], paths[share:]
+    size = max(200, len(theirs) // (helpers * 4) or 1)
+    chunks = [theirs[i : i + size] for i in range(0, len(theirs), size)]
+    _SHARED = (notes, facts, index, config)
+    try:
+        with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
+            futures = [pool.submit(_contribute_chunk, chunk) for chunk in chunks]
+            for path in mine:
+                out[path] = (contribute(notes[path], facts[path], index, config), None)
+            for future in futures:
+                for path, blobs in future.result():
+                    part = loads(blobs[0]) if blobs is not None else None
+                    if not isinstance(part, Contribution):
+                        out[path] = (contribute(notes[path], facts[path], index, config),
+                                     None)
+                    else:
+                        out[path] = (part, blobs)
+    except Exception:  # no processes here (a sandbox, a frozen app): read them alone
+        for path in paths:
+            if path not in out:
+                out[path] = (contribute(notes[path], facts[path], index, config), None)
+    finally:
+        _SHARED = None
+    return out
+
+
+def _stale(looked_up: Any, consulted: Any, names: frozenset[str], paths: frozenset[str]) -> bool:
+    """Whether a contribution that looked up these link names and consulted these paths
+    (each stored NUL-joined) may differ now that ``names`` and ``paths`` changed."""
+    if not (isinstance(looked_up, str) and isinstance(consulted, str)):
         return True
-    return Contribution(names=deps[0], targets=deps[1]).stale(names, paths)
+    return Contribution(
+        names=frozenset(looked_up.split("\0")), targets=frozenset(consulted.split("\0"))
+    ).stale(names, paths)
 
 
 def _kind_day(fact: NoteFacts | None) -> tuple[Any, ...] | None:
@@ -163,6 +245,7 @@ def build_state(
     fresh: frozenset[str] = frozenset(),
     uncacheable: frozenset[str] = frozenset(),
     keep: bool = False,
+    workers: int | None = None,
 ) -> _Built:
     """Facts, resolver, contributions and model, reusing ``old`` parts where valid.
 
@@ -171,7 +254,7 @@ def build_state(
     for the cache.
     """
     under = (settings, config)
-    stored: Mapping[str, tuple[int, int, NoteFacts, bytes, bytes]] = {}
+    stored: Mapping[str, tuple[int, int, NoteFacts, bytes, str, str]] = {}
     if old is not None and old.under == under:
         stored = old.entries
     facts: dict[str, NoteFacts] = {}
@@ -217,37 +300,35 @@ def build_state(
         resolver = Resolver(note_paths, others, aliases)
     index = vault_index(facts, resolver)
 
-    contributions: dict[str, Contribution] = {}
-    kept: dict[str, tuple[int, int, NoteFacts, bytes, bytes]] = {}
-    reused = 0
     check = bool(names or paths)
+    parts_found: dict[str, tuple[Contribution, _Blobs | None]] = {}
+    todo: list[str] = []
     for entry in entries:
         path = entry.path
-        part: Contribution | None = None
-        blobs: tuple[bytes, bytes] | None = None
         record = stored.get(path)
-        if path not in fresh and _unchanged(record, entry) and len(record) == 5:
-            blobs = (record[3], record[4])
+        if path not in fresh and _unchanged(record, entry) and len(record) == 6:
             try:
-                # What it looked up is read only when something it may depend on moved.
-                stale = check and _stale(loads(record[4]), names, paths)
+                # What it looked up is checked only when something it may depend on moved.
+                stale = check and _stale(record[4], record[5], names, paths)
                 cached = None if stale else loads(record[3])
             except Exception:
                 cached = None
             if isinstance(cached, Contribution):
-                part = cached
-                reused += 1
-        if part is None:
-            part = contribute(notes[path], facts[path], index, config)
-            blobs = None
+                parts_found[path] = (cached, (record[3], record[4], record[5]))
+                continue
+        todo.append(path)
+    reused = len(parts_found)
+    parts_found.update(_contribute_many(todo, notes, facts, index, config, workers))
+    contributions: dict[str, Contribution] = {}
+    kept: dict[str, tuple[int, int, NoteFacts, bytes, str, str]] = {}
+    for entry in entries:
+        path = entry.path
+        part, blobs = parts_found[path]
         contributions[path] = part
         if keep and path not in uncacheable:
             if blobs is None:
                 try:
-                    blobs = (
-                        dumps(replace(part, names=frozenset(), targets=frozenset())),
-                        dumps((part.names, part.targets)),
-                    )
+                    blobs = _pickled(part)
                 except Exception:  # a value the cache does not store
                     continue
             kept[path] = (entry.size, entry.mtime_ns, facts[path], *blobs)
@@ -303,7 +384,8 @@ def load_state(
                                       progress=progress)
         }
         with _no_gc():
-            built = build_state(scanned.notes, every, scanned, settings, config)
+            built = build_state(scanned.notes, every, scanned, settings, config,
+                                workers=workers)
         return LoadedState(every, built.resolver, built.model, built.model.problems)
 
     key = state_key(scanned, settings, config)
@@ -360,6 +442,7 @@ def load_state(
         built = build_state(
             scanned.notes, notes, scanned, settings, config, old=old,
             fresh=frozenset(fresh), uncacheable=frozenset(uncacheable), keep=True,
+            workers=workers,
         )
     model = built.model
     racy = bool(uncacheable)

@@ -6,11 +6,14 @@ writer checks before replacing it) and holds the full new text of each file; app
 it is ``writer.apply``. ``dry_run`` stops after the plan and returns it as diffs.
 
 Ticking closes the loop (SPEC §5.2). Boxes vaultlink wrote carry a ``^vl-`` block id;
-a ticked one, in the due note or in today's daily block, becomes a dated line under
-``## Log`` in that person's (or, for a reach-in, that company's) note, ending in the
-same block id. The log line is a contact, and the id marks the item done, so the
-regenerated notes no longer list it and a second sync has nothing to log. A tick that
-cannot be logged stays ticked in the regenerated notes and is reported.
+a ticked one, in the due note or in the managed block of any daily note (today's or an
+earlier day's), becomes a dated line under ``## Log`` in that person's (or, for a
+reach-in, that company's) note, ending in the same block id. The log line is a contact,
+and the id marks the item done, so the regenerated notes no longer list it and a second
+sync has nothing to log. A tick that cannot be logged stays ticked (in the regenerated
+notes; an earlier day's note is never rewritten, so there it simply stays) and is
+reported. Earlier days' notes are read only when their parsed blocks hold a ticked
+``^vl-`` box whose id is not yet in the log of a note it links.
 
 Only ``writer.apply`` writes. Safety (SPEC §5.3) lives there and in the refusals here:
 a file at a generated path without ``generated_by: vaultlink``, settings that point
@@ -130,6 +133,7 @@ class SyncReport:
     daily_path: str | None = None
     daily_created: bool = False
     done: frozenset[str] = frozenset()
+    removed_temp: tuple[str, ...] = ()  # stale temp files of a killed write, deleted
 
     @property
     def ok(self) -> bool:
@@ -182,6 +186,10 @@ class SyncReport:
             actions.append(f"{would}{verb} {_plural(len(logged), 'ticked item')}")
         if refused:
             actions.append(f"refused {_plural(len(refused), 'write')}")
+        if self.removed_temp:
+            actions.append(
+                f"removed {_plural(len(self.removed_temp), 'leftover temp file')}"
+            )
         if not actions:
             actions.append("nothing to change")
         return f"{counts}; {', '.join(actions)}"
@@ -202,6 +210,7 @@ class SyncReport:
             "unchanged": list(self.unchanged),
             "refused": [{"path": r.path, "reason": r.reason} for r in self.refused],
             "logged": [t.to_json() for t in self.logged],
+            "removed_temp_files": list(self.removed_temp),
             "diffs": list(self.diffs),
             "problems": [p.to_json() for p in self.problems],
             "summary": self.summary(),
@@ -247,7 +256,7 @@ def _read(vault: Vault, path: str) -> _File:
 
 @dataclass(frozen=True, slots=True)
 class _Tick:
-    """A vaultlink checkbox found in a generated note or today's daily block."""
+    """A vaultlink checkbox found in a generated note or a daily note's managed block."""
 
     block_id: str
     status: str
@@ -257,17 +266,31 @@ class _Tick:
     raw: str
     text: str
     link_targets: tuple[str | None, ...]  # None: a link that no longer resolves
+    end_line: int = 0
+    note_day: date | None = None  # set for a box in an earlier day's daily note
 
     @property
     def done(self) -> bool:
         return self.status in _DONE
+
+    def day(self, today: date) -> date:
+        """When it was done: the ``✅`` date, else the earlier daily note's date, else today."""
+        return self.completed or self.note_day or today
+
+
+def _is_vl_task(block: Block) -> bool:
+    return (
+        block.task is not None
+        and block.block_id is not None
+        and block.block_id.startswith("vl-")
+    )
 
 
 def _ticks(note: Note, resolver: Any, lines: range | None = None) -> list[_Tick]:
     """Every ``^vl-`` checkbox in ``note`` (within ``lines`` when given)."""
     out: list[_Tick] = []
     for block in note.blocks:
-        if block.task is None or not block.block_id or not block.block_id.startswith("vl-"):
+        if not _is_vl_task(block):
             continue
         if lines is not None and block.line not in lines:
             continue
@@ -292,6 +315,7 @@ def _tick(note: Note, block: Block, resolver: Any) -> _Tick:
         raw=block.raw.split("\n", 1)[0].strip(),
         text=block.text,
         link_targets=tuple(targets),
+        end_line=max(block.line, block.end_line),
     )
 
 
@@ -384,6 +408,9 @@ class _Planner:
         self.daily_file: _File | None = None
         self.daily_block_lines: range | None = None
         self.daily_has_marks = False
+        # earlier days' daily notes with ticked boxes to harvest (read, never rewritten),
+        # with the lines of those boxes
+        self.older_daily: list[tuple[_File, frozenset[int]]] = []
         self.marks = False  # any ticked, dismissed or otherwise marked vaultlink box
         self.already_logged: set[str] = set()
         self._vaults: dict[tuple[tuple[str, str], ...], Vault] = {}
@@ -453,6 +480,7 @@ class _Planner:
             self.generated_files[path] = found
         if self.daily_path is not None:
             ticks.extend(self._read_daily(self.daily_path))
+        ticks.extend(self._read_older_dailies())
         return ticks
 
     def _parsed(self, found: _File) -> Note:
@@ -505,6 +533,85 @@ class _Planner:
         self.marks = self.marks or self.daily_has_marks
         return ticks
 
+    def _read_older_dailies(self) -> list[_Tick]:
+        """Ticked boxes in the managed blocks of earlier days' daily notes.
+
+        Such a note is never rewritten; its ticks are only logged, each dated by its
+        ``✅`` date, else the note's date. The parsed notes say which notes to read: only
+        one holding a ticked ``^vl-`` box whose id is not yet a block in a note the box
+        links (where an earlier sync logged it). That note is then read to check that the
+        box is inside its managed block.
+        """
+        out: list[_Tick] = []
+        notes = self.vault.notes
+        resolver = self.vault.resolver
+        skip = {self.daily_path, *self._generated_paths()}
+        model = self.vault.model
+        generated = model.generated
+        empty: frozenset[str] = frozenset()
+
+        def logged_in(target: str | None) -> frozenset[str]:
+            # the ``^vl-`` ids a user note carries (its ``## Log`` lines): from the model,
+            # so no person note is loaded for this
+            if target is None or target in generated:
+                return empty
+            return model.closed.get(target, empty)
+
+        daily = model.daily
+        # Only the notes holding ``^vl-`` boxes are looked at (and loaded).
+        paths = [p for p in model.tick_notes if p in daily]
+        for path in sorted(paths, key=lambda p: (daily[p], p)):
+            day = daily[path]
+            if day >= self.today or path in skip or path not in notes:
+                continue
+            waiting = False
+            for block in notes[path].blocks:
+                if not _is_vl_task(block) or block.task is None or not block.task.done:
+                    continue
+                targets = {resolver.resolve(link.target, path) for link in block.links}
+                if not any(block.block_id in logged_in(t) for t in targets):
+                    waiting = True
+                    break
+            if not waiting:
+                continue
+            out.extend(self._older_ticks(path, day))
+        self.marks = self.marks or bool(out)
+        return out
+
+    def _older_ticks(self, path: str, day: date) -> list[_Tick]:
+        """The ticked boxes inside the managed block of the earlier daily note ``path``."""
+        try:
+            found = _read(self.vault, path)
+        except _Refused as exc:
+            self._older_problem(path, f"it cannot be read ({exc})")
+            return []
+        if found.text is None:
+            return []  # deleted since the vault was loaded
+        try:
+            span = find_managed_block(found.text)
+        except ManagedBlockError as exc:
+            self._older_problem(path, f"{exc}; fix the markers by hand")
+            return []
+        if span is None:
+            return []
+        first = found.text.count("\n", 0, span[0]) + 1
+        last = found.text.count("\n", 0, span[1]) + 1
+        ticks = [
+            replace(tick, note_day=day)
+            for tick in _ticks(self._parsed(found), self.vault.resolver, range(first, last))
+            if tick.done
+        ]
+        if ticks:
+            boxes = {n for t in ticks for n in range(t.line, t.end_line + 1)}
+            self.older_daily.append((found, frozenset(boxes)))
+        return ticks
+
+    def _older_problem(self, path: str, why: str) -> None:
+        self.out.problems.append(Problem(
+            path, None, "warning", "tick-not-logged",
+            f"ticked vaultlink items in this daily note are not logged: {why}",
+        ))
+
     # -- logging ticked boxes ------------------------------------------------------------------
     def _log_ticks(self, ticks: Sequence[_Tick]) -> dict[str, str]:
         """Plan a ``## Log`` line for each ticked box; returns the edited note texts."""
@@ -513,7 +620,8 @@ class _Planner:
         items = self._known_items() if any(t.done for t in ticks) else {}
         by_note: dict[str, list[tuple[_Tick, str, str]]] = {}
         seen: set[str] = set()
-        for tick in ticks:
+        # The same item ticked in several places is logged once, on the earliest date.
+        for tick in sorted(ticks, key=lambda t: t.day(self.today)):
             if not tick.done or tick.block_id in seen:
                 continue
             seen.add(tick.block_id)
@@ -527,7 +635,7 @@ class _Planner:
                 ))
                 continue
             name = _name_of(target, model)
-            line = log_line(tick.completed or self.today, _reason_of(tick, item), tick.block_id)
+            line = log_line(tick.day(self.today), _reason_of(tick, item), tick.block_id)
             by_note.setdefault(target, []).append((tick, line, name))
         edited: dict[str, str] = {}
         for target, entries in by_note.items():
@@ -554,7 +662,7 @@ class _Planner:
                 waiting.append(tick)
                 plan.logged.append(LoggedTick(
                     path=target, name=name, block_id=tick.block_id,
-                    date=tick.completed or self.today, line=line, ticked_in=tick.where,
+                    date=tick.day(self.today), line=line, ticked_in=tick.where,
                 ))
             if text != found.text:
                 plan.logs.append(FileChange(
@@ -600,6 +708,12 @@ class _Planner:
             if emptied != daily.text:
                 notes[daily.path] = parse_note(daily.path, emptied)
                 changed = changed or self.daily_has_marks
+        # Earlier days' ticked boxes being harvested are left out like today's block (only
+        # those: a box cancelled there still dismisses its item).
+        for older, boxes in self.older_daily:
+            assert older.text is not None
+            notes[older.path] = parse_note(older.path, _without_lines(older.text, boxes))
+            changed = True
         key = tuple(sorted(edited.items()))
         cached = self._vaults.get(key)
         if cached is not None:
@@ -640,8 +754,9 @@ class _Planner:
                 if current is None or _strength(tick.status) > _strength(current):
                     statuses[tick.block_id] = tick.status
                     if tick.done:
-                        done_dates[tick.block_id] = tick.completed or self.today
-            elif tick.done and tick.raw not in kept:
+                        done_dates[tick.block_id] = tick.day(self.today)
+            elif tick.done and tick.note_day is None and tick.raw not in kept:
+                # (a box in an earlier day's note stays ticked there: nothing to keep)
                 kept.append(tick.raw)
         return statuses, done_dates, kept
 
@@ -785,7 +900,9 @@ class _Planner:
         else:
             base = found.text
         try:
-            text = replace_managed_block(base, content, heading=self.output.daily_heading)
+            text = replace_managed_block(
+                base, content, heading=self.output.daily_heading, create_heading=True
+            )
         except (ManagedBlockError, ValueError) as exc:
             self.refuse(path, str(exc))
             return None
@@ -846,6 +963,12 @@ def _canvas_is_ours(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and data.get("generated_by") == GENERATED_BY
+
+
+def _without_lines(text: str, drop: frozenset[int]) -> str:
+    """``text`` without its physical lines numbered (from 1) in ``drop``."""
+    parts = text.split("\n")
+    return "\n".join(part for n, part in enumerate(parts, 1) if n not in drop)
 
 
 def _block_ids(note: Note) -> set[str]:
@@ -943,6 +1066,7 @@ def sync(
         written=logs.written + others.written,
         unchanged=logs.unchanged + others.unchanged,
         refused=tuple(refused),
+        removed_temp=logs.removed + others.removed,
         **common,
     )
 

@@ -8,7 +8,10 @@ file in the same folder, fsync, rename, fsync the folder). One bad file becomes 
 ``Refusal``; the others are still written.
 
 Temp files are named ``.<name>.vaultlink-tmp-<hex>``: the leading dot hides them
-from Obsidian and from vaultlink's own scan should a crash leave one behind.
+from Obsidian and from vaultlink's own scan should a crash leave one behind. ``apply``
+removes such leftovers from the folders it writes to: only names that match that
+pattern exactly, only regular files, and only once they are older than
+``STALE_TEMP_SECONDS`` (a concurrent sync's live temp file is seconds old at most).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import contextlib
 import difflib
 import hashlib
 import os
+import re
 import secrets
 import stat
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -32,12 +37,19 @@ __all__ = [
     "Refusal",
     "WriterError",
     "apply",
+    "is_temp_name",
     "read_state",
+    "remove_stale_temps",
     "safe_target",
     "unified_diff",
 ]
 
 TEMP_MARKER = ".vaultlink-tmp-"
+# A temp file this old is a leftover of a killed write, never a live one: a write keeps
+# its temp file for the time it takes to write and fsync one note.
+STALE_TEMP_SECONDS = 600.0
+# ``_temp_name`` exactly: a dot, the target's name, the marker, 8 lowercase hex digits.
+_TEMP_NAME = re.compile(r"\..+" + re.escape(TEMP_MARKER) + r"[0-9a-f]{8}", re.DOTALL)
 
 
 class WriterError(Exception):
@@ -93,11 +105,13 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class ApplyReport:
-    """What ``apply`` did with each change, by vault-relative path."""
+    """What ``apply`` did with each change, by vault-relative path; ``removed`` lists the
+    stale temp files (left by a killed write) it deleted."""
 
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     refused: tuple[Refusal, ...] = ()
+    removed: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -367,7 +381,14 @@ def apply(root: Path, changes: Sequence[FileChange]) -> ApplyReport:
 
     A change whose new text equals its old text is skipped without touching the file
     (its mtime stays). A file that already holds the new text counts as unchanged.
+    First, vaultlink's own stale temp files are removed from the folders of the changes
+    that change something (``remove_stale_temps``). Only those: with nothing to change,
+    nothing is removed, so the report of a sync that changed nothing (which
+    ``Vault.sync`` keeps and replays while the vault stays the same) never claims one.
     """
+    removed = remove_stale_temps(
+        root, (change.path for change in changes if change.new_text != change.old_text)
+    )
     written: list[str] = []
     unchanged: list[str] = []
     refused: list[Refusal] = []
@@ -387,7 +408,64 @@ def apply(root: Path, changes: Sequence[FileChange]) -> ApplyReport:
             refused.append(Refusal(change.path, f"could not encode the text: {exc}"))
             continue
         (written if did_write else unchanged).append(change.path)
-    return ApplyReport(tuple(written), tuple(unchanged), tuple(refused))
+    return ApplyReport(tuple(written), tuple(unchanged), tuple(refused), removed)
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether a file name is one ``apply`` gives its temp files (``_temp_name``)."""
+    return TEMP_MARKER in name and _TEMP_NAME.fullmatch(name) is not None
+
+
+def remove_stale_temps(
+    root: Path,
+    paths: Iterable[str],
+    *,
+    older_than: float = STALE_TEMP_SECONDS,
+    now: float | None = None,
+) -> tuple[str, ...]:
+    """Delete vaultlink's own leftover temp files beside the vault-relative ``paths``.
+
+    Looks only in the folders those files are (or would be) written in, and deletes only
+    regular files (not links, not folders) whose name is a vaultlink temp name and whose
+    mtime is more than ``older_than`` seconds before ``now``. Returns the vault-relative
+    paths removed; any error just leaves a file where it is.
+    """
+    clock = time.time() if now is None else now
+    real_root = os.path.realpath(root)
+    folders: dict[str, None] = {}
+    for path in paths:
+        try:
+            folders.setdefault(str(safe_target(root, path).parent), None)
+        except WriterError:
+            continue
+    removed: list[str] = []
+    for folder in folders:
+        if not _is_within(folder, real_root):
+            continue
+        try:
+            with os.scandir(folder) as entries:
+                stale = [
+                    entry for entry in entries
+                    if is_temp_name(entry.name) and _is_stale(entry, clock - older_than)
+                ]
+        except OSError:
+            continue
+        for entry in sorted(stale, key=lambda e: e.name):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(os.path.relpath(entry.path, real_root)).as_posix())
+    return tuple(removed)
+
+
+def _is_stale(entry: os.DirEntry[str], before: float) -> bool:
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return False
+        return entry.stat(follow_symlinks=False).st_mtime < before
+    except OSError:
+        return False
 
 
 def _describe(exc: OSError) -> str:
