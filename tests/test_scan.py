@@ -73,8 +73,12 @@ def test_file_entry_fields(vault: Path) -> None:
     entry = next(n for n in scan(vault).notes if n.path == "People/Jane Doe.md")
     stat = (vault / "People" / "Jane Doe.md").stat()
     assert entry == FileEntry(
-        "People/Jane Doe.md", vault / "People" / "Jane Doe.md", stat.st_size, stat.st_mtime_ns
+        "People/Jane Doe.md", str(vault / "People" / "Jane Doe.md"), stat.st_size,
+        stat.st_mtime_ns,
     )
+    assert isinstance(entry.location, str)
+    assert isinstance(entry.abspath, Path)
+    assert entry.abspath == vault / "People" / "Jane Doe.md"
     assert entry.abspath.read_text(encoding="utf-8") == "# People/Jane Doe.md\n"
 
 
@@ -83,6 +87,22 @@ def test_relative_root_gives_usable_abspaths(vault: Path, monkeypatch: pytest.Mo
     result = scan(Path("vault"))
     assert "Home.md" in note_paths(result)
     assert all(n.abspath.is_file() for n in result.notes)
+
+
+@pytest.mark.parametrize("root", ["vault", ".", "./vault/", "ABS", "ABS/"])
+def test_locations_are_the_root_joined_with_the_path(
+    vault: Path, monkeypatch: pytest.MonkeyPatch, root: str
+) -> None:
+    """``location`` is built from strings but reads as ``Path(root) / path`` would."""
+    monkeypatch.chdir(vault if root == "." else vault.parent)
+    given = root.replace("ABS", str(vault))
+    result = scan(Path(given))
+    assert len(result.notes) == 5
+    for note in result.notes:
+        assert note.abspath == Path(given) / note.path
+        assert str(note.abspath) == str(Path(given) / note.path)
+        assert os.path.samefile(note.location, vault / note.path)
+        assert "//" not in note.location
 
 
 def test_is_markdown() -> None:

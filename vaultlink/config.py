@@ -7,7 +7,6 @@ outside the vault are errors (``sync`` refuses them).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
@@ -127,6 +126,8 @@ def load_config(root: Path) -> tuple[Config, tuple[Problem, ...]]:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), ()
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:

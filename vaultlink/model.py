@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from vaultlink.cadence import parse_cadence
 from vaultlink.config import Config
@@ -880,7 +881,7 @@ def _people(
         theirs = list(signals.get(path, []))
         for company in person.companies:
             theirs.extend(signals.get(company, []))
-        out[path] = replace(
+        out[path] = _evolve(
             person,
             contacts=tuple(found),
             signals=tuple(theirs),
@@ -900,13 +901,31 @@ def _attach_people(
         for company in person.companies:
             at[company].append(person.path)
     return {
-        path: replace(
+        path: _evolve(
             company,
             people=tuple(sorted(at.get(path, []))),
             signals=tuple(signals.get(path, [])),
         )
         for path, company in companies.items()
     }
+
+
+_T = TypeVar("_T")
+_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _evolve(record: _T, **changes: Any) -> _T:
+    """``dataclasses.replace`` for the model's records, several times faster (it is
+    called for every person and company of every build)."""
+    cls = type(record)
+    found = _GETTERS.get(cls)
+    if found is None:
+        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        found = _GETTERS[cls] = (names, attrgetter(*names))
+    names, get = found
+    values = dict(zip(names, get(record), strict=True))
+    values.update(changes)
+    return cls(**values)
 
 
 def _me(config: Config, found: Me | None) -> Me:

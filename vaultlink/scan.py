@@ -15,6 +15,7 @@ import re
 import stat as stat_module
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from vaultlink.problems import Problem, Severity
@@ -24,12 +25,22 @@ __all__ = ["FileEntry", "IgnoreFilters", "ScanResult", "is_markdown", "scan"]
 
 @dataclass(frozen=True, slots=True)
 class FileEntry:
-    """A Markdown file: its vault path plus the size and mtime the cache is keyed on."""
+    """A Markdown file: its vault path plus the size and mtime the cache is keyed on.
+
+    ``location`` is where the file is read from: the vault root as given to ``scan``
+    joined with the path (symlinks not resolved), a plain string because building a
+    ``Path`` for every file of a large vault costs more than scanning it; ``abspath``
+    is the same as a ``Path``.
+    """
 
     path: str  # vault-relative POSIX
-    abspath: Path
+    location: str
     size: int
     mtime_ns: int
+
+    @property
+    def abspath(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +103,8 @@ class IgnoreFilters:
         """Whether the user excluded this vault-relative path."""
         if self._prefixes and path.startswith(self._prefixes):
             return True
-        return any(r.search(path) for r in self._regexes)
+        # called for every file: no generator when there is no regex (the usual case)
+        return bool(self._regexes) and any(r.search(path) for r in self._regexes)
 
 
 def _inside(real: str, root_real: str) -> bool:
@@ -125,25 +137,29 @@ def scan(root: Path, ignore_filters: Sequence[str] = ()) -> ScanResult:
     ignored: list[str] = []
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()  # real paths of files reached through symlinks
-    links: list[tuple[str, Path]] = []  # (vault path, abspath) of symlinks, followed later
+    links: list[tuple[str, str]] = []  # (vault path, location) of symlinks, followed later
+    filtered = bool(ignore)
+    # Every step below runs once per file: locations are strings joined by hand (a Path
+    # per file cost more than the rest of the scan), nothing is looked up twice.
 
-    def add_file(rel: str, abspath: Path, stat: os.stat_result) -> None:
-        if ignore and ignore(rel):
+    def add_file(rel: str, location: str, stat: os.stat_result) -> None:
+        if filtered and ignore(rel):
             ignored.append(rel)
-        elif is_markdown(rel):
-            notes.append(FileEntry(rel, abspath, stat.st_size, stat.st_mtime_ns))
+        elif rel[-3:].lower() == ".md":  # is_markdown, inlined: called for every file
+            notes.append(FileEntry(rel, location, stat.st_size, stat.st_mtime_ns))
         else:
             files.append(rel)
 
-    def walk(rel: str, abspath: Path, real: str) -> None:
+    def walk(rel: str, location: str, real: str) -> None:
         """Walk a real folder tree; symlinks met on the way are queued in ``links``."""
-        stack = [(rel, abspath, real)]
+        stack = [(rel, location, real)]
         while stack:
             rel_dir, abs_dir, real_dir = stack.pop()
             if real_dir in seen_dirs:
                 continue
             seen_dirs.add(real_dir)
             prefix = f"{rel_dir}/" if rel_dir else ""
+            abs_prefix = os.path.join(abs_dir, "")  # ends in one separator, as Path joins
             try:
                 with os.scandir(abs_dir) as it:
                     entries = list(it)
@@ -166,24 +182,26 @@ def scan(root: Path, ignore_filters: Sequence[str] = ()) -> ScanResult:
                     continue
                 path = prefix + name
                 try:
-                    if entry.is_symlink():
-                        links.append((path, abs_dir / name))
+                    # The three kinds exclude each other (no symlink is followed here);
+                    # files first, as nearly every entry is one.
+                    if entry.is_file(follow_symlinks=False):
+                        add_file(path, abs_prefix + name, entry.stat(follow_symlinks=False))
                     elif entry.is_dir(follow_symlinks=False):
-                        stack.append((path, abs_dir / name, f"{real_dir}{os.sep}{name}"))
-                    elif entry.is_file(follow_symlinks=False):
-                        add_file(path, abs_dir / name, entry.stat(follow_symlinks=False))
+                        stack.append((path, abs_prefix + name, f"{real_dir}{os.sep}{name}"))
+                    elif entry.is_symlink():
+                        links.append((path, abs_prefix + name))
                 except OSError as exc:
                     problems.append(
                         Problem(path, None, "warning", "unreadable-file", f"cannot read: {exc}")
                     )
 
-    walk("", Path(root), root_real)
+    walk("", os.fspath(root), root_real)
     # Symlinks after the real tree, so a real folder always keeps its own path.
     while links:
         batch = sorted(links)
         links.clear()
-        for rel, abspath in batch:
-            real = os.path.realpath(abspath)
+        for rel, location in batch:
+            real = os.path.realpath(location)
             try:
                 stat = os.stat(real)
             except OSError:
@@ -201,12 +219,12 @@ def scan(root: Path, ignore_filters: Sequence[str] = ()) -> ScanResult:
                 continue
             if stat_module.S_ISDIR(stat.st_mode):
                 if real not in seen_dirs and _hidden_below(real, root_real):
-                    walk(rel, abspath, real)
+                    walk(rel, location, real)
             elif real not in seen_files and _hidden_below(real, root_real):
                 seen_files.add(real)
-                add_file(rel, abspath, stat)
+                add_file(rel, location, stat)
 
-    notes.sort(key=lambda n: n.path)
+    notes.sort(key=attrgetter("path"))
     files.sort()
     ignored.sort()
     return ScanResult(tuple(notes), tuple(files), tuple(problems), tuple(ignored))

@@ -257,14 +257,17 @@ def build_state(
     stored: Mapping[str, tuple[int, int, NoteFacts, bytes, str, str]] = {}
     if old is not None and old.under == under:
         stored = old.entries
+    # Paths whose stored parts were made from the very file scanned now.
+    same = {
+        entry.path for entry in entries
+        if entry.path not in fresh and _unchanged(stored.get(entry.path), entry)
+    }
     facts: dict[str, NoteFacts] = {}
     for entry in entries:
-        record = stored.get(entry.path)
-        if entry.path not in fresh and _unchanged(record, entry) and \
-                isinstance(record[2], NoteFacts):
-            facts[entry.path] = record[2]
-        else:
-            facts[entry.path] = note_facts(notes[entry.path], settings, config)
+        path = entry.path
+        fact = stored[path][2] if path in same else None
+        facts[path] = fact if isinstance(fact, NoteFacts) else \
+            note_facts(notes[path], settings, config)
     note_paths, others = resolver_paths(scanned)
     aliases = {path: fact.aliases for path, fact in facts.items() if fact.aliases}
 
@@ -305,8 +308,8 @@ def build_state(
     todo: list[str] = []
     for entry in entries:
         path = entry.path
-        record = stored.get(path)
-        if path not in fresh and _unchanged(record, entry) and len(record) == 6:
+        record = stored[path] if path in same else None
+        if record is not None and len(record) == 6:
             try:
                 # What it looked up is checked only when something it may depend on moved.
                 stale = check and _stale(record[4], record[5], names, paths)
@@ -432,8 +435,7 @@ def load_state(
     for entry in scanned.notes:
         if entry.path not in fresh:
             record = index.get(entry.path)
-            assert _unchanged(record, entry)
-            blobs[entry.path] = record[2]
+            blobs[entry.path] = record[2]  # type: ignore[index]
     index = {}
     entries = {entry.path: entry for entry in scanned.notes}
     notes = LazyNotes(entries, lambda: blobs, fresh)

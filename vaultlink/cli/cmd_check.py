@@ -7,11 +7,11 @@ from collections import Counter
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     NoCacheOption,
     VaultOption,
+    app,
     open_vault,
     print_json,
     stdout,

@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     NoCacheOption,
     TodayOption,
     VaultOption,
+    app,
     open_vault,
     parse_today,
     print_json,
@@ -23,6 +22,8 @@ from vaultlink.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from vaultlink.rules import FollowUp
     from vaultlink.vault import Vault
 
@@ -93,6 +94,8 @@ def _who(loaded: Vault, item: FollowUp) -> str:
 
 def _table(loaded: Vault, rows: list[FollowUp], title: str) -> Table:
     """Wide terminals: one row per item, every field in its own column."""
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", title_style="bold", expand=False)
     table.add_column("due", no_wrap=True)
     table.add_column("person (company)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +11,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     NoCacheOption,
     TodayOption,
     VaultOption,
+    app,
     fail,
     open_vault,
     parse_today,
@@ -135,6 +134,8 @@ def write_atomic(path: Path, text: str) -> None:
     ``-o`` is the user's explicit choice, so it may point outside the vault; the vault
     writer (which refuses that) is not involved.
     """
+    import secrets
+
     target = path.expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     temp = folder / f".{target.name}.vaultlink-tmp-{secrets.token_hex(4)}"

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     NoCacheOption,
     VaultOption,
+    app,
     fail,
     open_vault,
     print_json,
@@ -146,6 +145,8 @@ def _run(
 
 
 def _preview(plan: ImportPlan, file: Path) -> None:
+    from rich.table import Table
+
     table = Table(title=f"Import preview: {file.name}", title_justify="left",
                   title_style="bold")
     table.add_column("", no_wrap=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
-from vaultlink.cli.common import VaultOption, require_folder, stderr, stdout, vault_path
+from vaultlink.cli.common import VaultOption, app, require_folder, stderr, stdout, vault_path
 
 
 @app.command()

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     NoCacheOption,
     VaultOption,
+    app,
     fail,
     open_vault,
     parse_today,

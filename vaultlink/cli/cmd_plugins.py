@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from rich.table import Table
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     VaultOption,
+    app,
     print_json,
     print_problem,
     require_folder,
@@ -55,6 +53,8 @@ def _first_line(func: Callable[..., Any]) -> str:
 
 def _starter_origins() -> dict[str, str]:
     """Module or entry-point name -> the distribution providing it."""
+    from importlib import metadata
+
     from vaultlink.starters import ENTRY_POINT_GROUP
 
     out: dict[str, str] = {}
@@ -106,6 +106,8 @@ def plugins(
 
     Shows where each comes from (built in, or its package) and if vaultlink.toml enables it.
     """
+    from rich.table import Table
+
     from vaultlink.config import load_config
 
     root = vault_path(vault).expanduser()

@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     JsonOption,
     NoCacheOption,
     TodayOption,
     VaultOption,
+    app,
     open_vault,
     parse_today,
     print_json,
@@ -22,7 +22,6 @@ from vaultlink.cli.common import (
     stdout,
     warn_problems,
 )
-from vaultlink.config import CONFIG_NAME
 
 DryRunOption = Annotated[
     bool,
@@ -40,6 +39,8 @@ def sync(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Log ticked items, rewrite the due list and starters, update today's daily note."""
+    from vaultlink.config import CONFIG_NAME
+
     day = parse_today(today)
     loaded = open_vault(vault, no_cache=no_cache, quiet=json_output)
     report = loaded.sync(today=day, dry_run=dry_run, now=datetime.now())
@@ -58,10 +59,11 @@ def sync(
         for tick in report.logged:
             stdout.print(f"  logged in {tick.path}: {tick.line}", highlight=False, markup=False)
         if not any(r.path == CONFIG_NAME for r in report.refused):
+            done = report.done  # usually empty: then no item's block id is worked out
             for section, title in (("overdue", "overdue"), ("this_week", "this week")):
                 names = list(dict.fromkeys(
                     i.name for i in report.due
-                    if i.section == section and i.block_id not in report.done
+                    if i.section == section and (not done or i.block_id not in done)
                 ))
                 if names:
                     shown = ", ".join(names[:_SHOWN])

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from vaultlink.cli import app
 from vaultlink.cli.common import (
     NoCacheOption,
     TodayOption,
     VaultOption,
+    app,
     fail,
     parse_today,
     require_folder,

@@ -18,6 +18,24 @@ if TYPE_CHECKING:
     from vaultlink.problems import Problem
     from vaultlink.vault import Vault
 
+# The app every ``cmd_<name>`` module registers its command on; ``vaultlink.cli`` decides
+# which of those modules are imported (see there).
+app = typer.Typer(
+    name="vaultlink",
+    help="Keep a job search's relationships warm from your Obsidian vault.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _group() -> None:
+    # Keeps ``app`` a group of commands even when ``main`` registered only one of them
+    # (typer runs a lone command as the whole program). Typer(help=...) stays the help.
+    pass
+
+
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 

@@ -7,14 +7,27 @@ that fails to import is a warning, never a crash: the built-in rules still run.
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
+from collections.abc import Iterable
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from vaultlink.problems import Problem
 from vaultlink.rules.core import _origin, registered, rule
 
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 GROUP = "vaultlink.rules"
 _loaded: tuple[Problem, ...] | None = None
+
+
+def entry_points(group: str) -> Iterable[EntryPoint]:
+    """The installed entry points of ``group``. ``importlib.metadata`` is imported here,
+    not with the module: importing it and listing the installed distributions is a
+    noticeable share of a command that never runs a rule (``--help``, a repeat sync)."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
 
 
 def load_plugins(force: bool = False) -> tuple[Problem, ...]:

@@ -316,17 +316,56 @@ _THANK = re.compile(r"^thank(?:s|-you|\s+you)?\b", re.I)
 _CONGRATS = re.compile(r"^congrat", re.I)
 
 
+# A link to a heading displays as "Dana Okafor > Log": the heading goes with the name.
+_HEADING_TAIL = r" > [\w'’-]+(?: [A-Z][\w'’-]*)*"
+_HEADING_TAIL_RE = re.compile(_HEADING_TAIL, re.I)
+_WORD_RE = re.compile(r"\w")
+
+
 def _first_names(ctx: StarterContext, text: str) -> str:
     """Call the person by their first name ("send Dana Okafor" -> "send Dana")."""
     for name in ctx.names:
-        # Each name is its own pattern (compiling one costs more than the search): skip
-        # names that cannot match. Only for ASCII, where re.I is exactly str.lower().
-        if name and name.isascii() and text.isascii() and name.lower() not in text.lower():
+        if not name:
             continue
-        # a link to a heading displays as "Dana Okafor > Log": the heading goes too
-        pattern = rf"\b{re.escape(name)}\b(?: > [\w'’-]+(?: [A-Z][\w'’-]*)*)?"
+        if name.isascii() and text.isascii() and "\\" not in ctx.first:
+            # Where re.I is exactly str.lower(): find the name without compiling a
+            # pattern per person (compiling one costs far more than the search).
+            text = _replace_ascii_name(text, name, ctx.first)
+            continue
+        pattern = rf"\b{re.escape(name)}\b(?:{_HEADING_TAIL})?"
         text = re.sub(pattern, ctx.first, text, flags=re.I)
     return text
+
+
+def _is_word(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and _WORD_RE.match(text, index) is not None
+
+
+def _replace_ascii_name(text: str, name: str, first: str) -> str:
+    """``re.sub(rf"\\b{name}\\b(?:{_HEADING_TAIL})?", first, text, flags=re.I)`` for
+    ASCII ``text`` and ``name``: same matches, same result."""
+    lowered, key = text.lower(), name.lower()
+    out: list[str] = []
+    start = at = 0
+    while True:
+        at = lowered.find(key, at)
+        if at < 0:
+            break
+        end = at + len(key)
+        if _is_word(text, at - 1) == _is_word(text, at) or \
+                _is_word(text, end - 1) == _is_word(text, end):
+            at += 1  # no word boundary on one side: not this occurrence
+            continue
+        tail = _HEADING_TAIL_RE.match(text, end)
+        if tail is not None:
+            end = tail.end()
+        out.append(text[start:at])
+        out.append(first)
+        start = at = end
+    if not out:
+        return text
+    out.append(text[start:])
+    return "".join(out)
 
 
 def loop_phrase(ctx: StarterContext, text: str) -> str | None:
