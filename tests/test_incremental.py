@@ -234,3 +234,42 @@ def test_parallel_contributions_equal_sequential(
     seen = set(pids.read_text().split())
     assert str(os.getpid()) in seen  # this process read some notes,
     assert len(seen) == 2  # and one worker the others
+
+
+def test_a_sync_with_ticks_rebuilds_only_the_notes_it_changes(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logging ticks re-reads the edited notes from the pieces kept in memory, and
+    plans exactly what a model built from every note would."""
+    from vaultlink.sync import plan_sync
+
+    vaultlink.load(sample).sync(TODAY)
+    due = sample / "Vaultlink" / "Due this week.md"
+    text = due.read_text(encoding="utf-8")
+    ticked = text.replace("- [ ] ", "- [x] ", 2)
+    assert ticked != text
+    due.write_text(ticked, encoding="utf-8")
+    _touch_old(due)
+
+    with_pieces = vaultlink.load(sample)
+    assert with_pieces._pieces is not None
+    contributed: list[str] = []
+    real = contribute
+
+    def counting(note: Any, *args: Any) -> Any:
+        contributed.append(note.path)
+        return real(note, *args)
+
+    monkeypatch.setattr(state, "contribute", counting)
+    fast = plan_sync(with_pieces, TODAY)
+    assert fast.logged  # the ticks are harvested
+    # only the notes that get log lines, and today's daily note (its block emptied)
+    assert set(contributed) == {t.path for t in fast.logged} | {"Daily/2026-11-23.md"}
+
+    without = vaultlink.load(sample, use_cache=False)
+    without._pieces = None  # as when the model came whole from the cache
+    slow = plan_sync(without, TODAY)
+    assert [(c.path, c.new_text) for c in fast.changes] == [
+        (c.path, c.new_text) for c in slow.changes
+    ]
+    assert fast.logged == slow.logged

@@ -26,7 +26,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -58,7 +58,14 @@ from vaultlink.resolve import Resolver, changed_names, path_name
 from vaultlink.scan import FileEntry, ScanResult, is_markdown
 from vaultlink.settings import ObsidianSettings
 
-__all__ = ["LoadedState", "SyncCache", "load_state", "state_key"]
+__all__ = [
+    "LoadedState",
+    "ModelPieces",
+    "SyncCache",
+    "load_state",
+    "rebuild_model",
+    "state_key",
+]
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -233,6 +240,42 @@ class _Built:
     model: Model
     parts: _Parts | None  # None when a note could not be stored (racy)
     reused: int  # contributions taken from the cache (for tests and benchmarks)
+    pieces: ModelPieces
+
+
+@dataclass(frozen=True)
+class ModelPieces:
+    """The per-note pieces a model was merged from, kept in memory after a load that
+    built them, so a sync that changes a few notes (log lines, an emptied block)
+    rebuilds only those (:func:`rebuild_model`)."""
+
+    facts: Mapping[str, NoteFacts]
+    contributions: Mapping[str, Contribution]
+    index: VaultIndex
+    settings: ObsidianSettings
+    config: Config
+
+
+def rebuild_model(
+    pieces: ModelPieces, replaced: Mapping[str, Note], dropped: Iterable[str] = ()
+) -> Model | None:
+    """The model with ``replaced`` notes read again and ``dropped`` notes' contributions
+    left out (their paths still resolve: the resolver is unchanged). None when a
+    replaced note's kind, daily date or aliases changed: then other notes' readings
+    may change too, and the caller builds the model from scratch."""
+    facts = dict(pieces.facts)
+    contributions = dict(pieces.contributions)
+    for path, note in replaced.items():
+        fact = note_facts(note, pieces.settings, pieces.config)
+        old = facts.get(path)
+        if old is None or _kind_day(old) != _kind_day(fact) or old.aliases != fact.aliases:
+            return None
+        facts[path] = fact
+        contributions[path] = contribute(note, fact, pieces.index, pieces.config)
+    for path in dropped:
+        if path in contributions:
+            contributions[path] = Contribution()
+    return assemble(facts, contributions, pieces.index, pieces.config)
 
 
 def build_state(
@@ -343,7 +386,8 @@ def build_state(
         except Exception:
             parts = None
 
-    return _Built(resolver, model, parts, reused)
+    pieces = ModelPieces(facts, contributions, index, settings, config)
+    return _Built(resolver, model, parts, reused, pieces)
 
 
 # ------------------------------------------------------------------------------ loading
@@ -364,6 +408,7 @@ class LoadedState:
     cache: SyncCache | None = None
     from_cache: bool = False
     reused: int = 0  # model parts reused from the cache
+    pieces: ModelPieces | None = None
 
 
 def load_state(
@@ -389,7 +434,8 @@ def load_state(
         with _no_gc():
             built = build_state(scanned.notes, every, scanned, settings, config,
                                 workers=workers)
-        return LoadedState(every, built.resolver, built.model, built.model.problems)
+        return LoadedState(every, built.resolver, built.model, built.model.problems,
+                           pieces=built.pieces)
 
     key = state_key(scanned, settings, config)
     cache = CacheFile.open(root)
@@ -476,7 +522,7 @@ def load_state(
     sync_cache.sections = None
     sync_cache.file = CacheFile.open(root) if written else None
     return LoadedState(notes, built.resolver, model, model.problems, cache=sync_cache,
-                       reused=built.reused)
+                       reused=built.reused, pieces=built.pieces)
 
 
 def _warm(

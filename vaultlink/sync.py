@@ -23,7 +23,7 @@ outside the vault, a daily note whose vaultlink markers are broken.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from vaultlink.edits import (
     find_managed_block,
     replace_managed_block,
 )
-from vaultlink.model import Model, build_model
+from vaultlink.model import Model
 from vaultlink.notes import Block, Note, parse_note
 from vaultlink.problems import Problem
 from vaultlink.render import (
@@ -696,38 +696,36 @@ class _Planner:
             # Nothing ticked, dismissed or logged: the vault as loaded says it all (and
             # keeps its cached graph).
             return self.vault
-        notes = dict(self.vault.notes)
-        notes.pop(self.due_path, None)
+        replaced: dict[str, Note] = {}
         changed = False
         for path, text in edited.items():
-            notes[path] = parse_note(path, text)
+            replaced[path] = parse_note(path, text)
             changed = True
         daily = self.daily_file
         if daily is not None and daily.text is not None and self.daily_block_lines:
             emptied = replace_managed_block(daily.text, "")
             if emptied != daily.text:
-                notes[daily.path] = parse_note(daily.path, emptied)
+                replaced[daily.path] = parse_note(daily.path, emptied)
                 changed = changed or self.daily_has_marks
         # Earlier days' ticked boxes being harvested are left out like today's block (only
         # those: a box cancelled there still dismisses its item).
         for older, boxes in self.older_daily:
             assert older.text is not None
-            notes[older.path] = parse_note(older.path, _without_lines(older.text, boxes))
+            replaced[older.path] = parse_note(older.path, _without_lines(older.text, boxes))
             changed = True
         key = tuple(sorted(edited.items()))
         cached = self._vaults.get(key)
         if cached is not None:
             return cached
+        notes = _NotesView(self.vault.notes, replaced, self.due_path)
         model: Model = self.vault.model
         if self.due_path in model.closed:  # as if the due note were gone, as above
             model = replace(model, closed={
                 path: ids for path, ids in model.closed.items() if path != self.due_path
             })
         if changed:
-            model = build_model(
-                list(notes.values()), self.vault.resolver, self.vault.settings,
-                self.vault.config,
-            )
+            # Only the notes changed here are read again (when the load kept the pieces).
+            model = self.vault.model_with(replaced, dropped=(self.due_path,))
         vault = _derived(self.vault, notes, model)
         self._vaults[key] = vault
         return vault
@@ -1001,6 +999,36 @@ def _name_of(path: str, model: Model) -> str:
     if company is not None:
         return company.name
     return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+class _NotesView(Mapping[str, Note]):
+    """The vault's notes with some replaced and one hidden, without copying (or, from
+    the cache, unpickling) the rest."""
+
+    def __init__(self, base: Mapping[str, Note], replaced: Mapping[str, Note], hidden: str):
+        self._base = base
+        self._replaced = replaced
+        self._hidden = hidden
+
+    def __getitem__(self, path: str) -> Note:
+        if path == self._hidden:
+            raise KeyError(path)
+        found = self._replaced.get(path)
+        return found if found is not None else self._base[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path != self._hidden and (path in self._replaced or path in self._base)
+
+    def __iter__(self) -> Iterator[str]:
+        for path in self._base:
+            if path != self._hidden:
+                yield path
+        for path in self._replaced:
+            if path not in self._base and path != self._hidden:
+                yield path
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _derived(vault: Vault, notes: Mapping[str, Note], model: Model) -> Vault:

@@ -8,7 +8,7 @@ and delegates; it has no setters.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +24,7 @@ from vaultlink.records import Application, Company, Interaction, Me, Person
 from vaultlink.resolve import Resolver
 from vaultlink.scan import scan
 from vaultlink.settings import ObsidianSettings, read_settings
-from vaultlink.state import SyncCache, load_state
+from vaultlink.state import ModelPieces, SyncCache, load_state
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -81,6 +81,9 @@ class Vault:
         self.problems = problems
         self.read_state: Mapping[str, tuple[int, int]] = MappingProxyType(dict(read_state or {}))
         self._sync_cache: SyncCache | None = None
+        # the per-note pieces of the model, when this load built it (not when it came
+        # whole from the cache): sync rebuilds just the notes it changes from them
+        self._pieces: ModelPieces | None = None
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -146,6 +149,23 @@ class Vault:
         if what not in tables:
             raise ValueError(f"what must be one of {', '.join(tables)}, not {what!r}")
         return to_dataframe(tables[what].values())
+
+    def model_with(self, replaced: Mapping[str, Note], dropped: Sequence[str] = ()) -> Model:
+        """The model as it would be with ``replaced`` notes' new text and without
+        ``dropped`` notes' contributions (their paths still resolve). Rebuilds only those
+        notes when this load built the model; otherwise builds it from every note."""
+        if self._pieces is not None:
+            from vaultlink.state import rebuild_model
+
+            rebuilt = rebuild_model(self._pieces, replaced, dropped)
+            if rebuilt is not None:
+                return rebuilt
+        from vaultlink.model import build_model
+
+        gone = set(dropped)
+        notes = [replaced.get(path, note) for path, note in self.notes.items()
+                 if path not in gone]
+        return build_model(notes, self.resolver, self.settings, self.config)
 
     # -- derived ---------------------------------------------------------------------------------
     @cached_property
@@ -239,4 +259,5 @@ def load(
         read_state={e.path: (e.size, e.mtime_ns) for e in scanned.notes},
     )
     vault._sync_cache = state.cache
+    vault._pieces = state.pieces
     return vault
