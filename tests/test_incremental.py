@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import vaultlink
+import vaultlink.parse_all as parse_all
 import vaultlink.state as state
 from benchmarks.generate import generate
 from vaultlink.cache import loads as cache_loads
@@ -219,6 +220,7 @@ def test_parallel_contributions_equal_sequential(
     _age(root)
     sequential = vaultlink.load(root, use_cache=False, workers=1)
     monkeypatch.setattr(state, "PARALLEL_CONTRIBUTIONS", 1)
+    monkeypatch.setattr(parse_all, "PARALLEL_THRESHOLD", 1)  # parsed in workers too
     pids = tmp_path / "pids.txt"
     real = contribute
 
@@ -231,6 +233,7 @@ def test_parallel_contributions_equal_sequential(
     parallel = vaultlink.load(root, workers=2)  # cold: every note read, some elsewhere
     assert parallel.model == sequential.model
     assert parallel.problems == sequential.problems
+    assert dict(parallel.notes) == dict(sequential.notes)
     seen = set(pids.read_text().split())
     assert str(os.getpid()) in seen  # this process read some notes,
     assert len(seen) == 2  # and one worker the others

@@ -211,6 +211,94 @@ def _parse_many(
     return out
 
 
+# ------------------------------------------------------------------------------ for state.py
+
+# (note or None, its cache record or None, what ``describe`` said of it or None)
+Parsed = tuple["Note | None", "bytes | None", Any]
+
+
+def _describe_chunk(
+    items: Sequence[tuple[str, str]], describe: Callable[[Note], Any]
+) -> list[tuple[bytes | None, Note | None, Any]]:
+    """Worker side: parse, describe and pickle each note. The parent keeps the pickled
+    record as it is (the cache stores it; the note is unpickled only if needed)."""
+    out: list[tuple[bytes | None, Note | None, Any]] = []
+    for path, abspath in items:
+        note = read_note(path, Path(abspath))
+        try:
+            extra = describe(note)
+        except Exception:
+            extra = None
+        try:
+            out.append((dumps(note), None, extra))
+        except Exception:
+            out.append((None, note, extra))
+    return out
+
+
+def parse_described(
+    entries: Sequence[FileEntry],
+    describe: Callable[[Note], Any],
+    workers: int | None,
+    progress: Callable[[int], None],
+) -> list[Parsed]:
+    """Parse ``entries`` (in order) and describe each note; in worker processes when
+    there are many, where notes come back pickled only (None in place of the note).
+    ``describe`` must be picklable when spawn is used (a module-level function or a
+    partial of one)."""
+    count = workers if workers is not None else default_workers()
+    if count > 1 and len(entries) >= PARALLEL_THRESHOLD:
+        context = _pool_context()
+        if context is not None and (
+            context.get_start_method() == "fork" or len(entries) >= SPAWN_THRESHOLD
+        ):
+            try:
+                return _describe_parallel(entries, describe, min(count, 61), context,
+                                          progress)
+            except Exception:  # no processes here (a sandbox, a frozen app): parse alone
+                pass
+    out: list[Parsed] = []
+    for index, entry in enumerate(entries, 1):
+        note, blob = _parse_one(entry, True)
+        try:
+            extra = describe(note)
+        except Exception:
+            extra = None
+        out.append((note, blob, extra))
+        if index % 100 == 0:
+            progress(100)
+    progress(len(entries) % 100)
+    return out
+
+
+def _describe_parallel(
+    entries: Sequence[FileEntry],
+    describe: Callable[[Note], Any],
+    workers: int,
+    context: Any,
+    progress: Callable[[int], None],
+) -> list[Parsed]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    total = len(entries)
+    size = max(25, min(400, total // (workers * 8) or 1))
+    chunks = [
+        [(e.path, str(e.abspath)) for e in entries[start : start + size]]
+        for start in range(0, total, size)
+    ]
+    results: list[list[Parsed] | None] = [None] * len(chunks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_describe_chunk, chunk, describe): index
+            for index, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = [(note, blob, extra) for blob, note, extra in future.result()]
+            progress(len(chunks[index]))
+    return [item for result in results if result is not None for item in result]
+
+
 # ------------------------------------------------------------------------------ lazy notes
 
 

@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -48,9 +49,9 @@ from vaultlink.parse_all import (
     LazyNotes,
     _is_racy,
     _no_gc,
-    _parse_many,
     _pool_context,
     default_workers,
+    parse_described,
     parse_entries,
 )
 from vaultlink.problems import Problem
@@ -289,10 +290,12 @@ def build_state(
     uncacheable: frozenset[str] = frozenset(),
     keep: bool = False,
     workers: int | None = None,
+    given: Mapping[str, NoteFacts] | None = None,
 ) -> _Built:
     """Facts, resolver, contributions and model, reusing ``old`` parts where valid.
 
-    ``fresh`` are paths parsed in this run (their parts are never reused);
+    ``fresh`` are paths parsed in this run (their parts are never reused), ``given``
+    facts already worked out for some of them (by the parse workers);
     ``uncacheable`` paths get no stored parts; with ``keep`` the new parts are pickled
     for the cache.
     """
@@ -306,9 +309,10 @@ def build_state(
         if entry.path not in fresh and _unchanged(stored.get(entry.path), entry)
     }
     facts: dict[str, NoteFacts] = {}
+    given = given or {}
     for entry in entries:
         path = entry.path
-        fact = stored[path][2] if path in same else None
+        fact = stored[path][2] if path in same else given.get(path)
         facts[path] = fact if isinstance(fact, NoteFacts) else \
             note_facts(notes[path], settings, config)
     note_paths, others = resolver_paths(scanned)
@@ -466,31 +470,41 @@ def load_state(
         if progress is not None and count:
             progress(done, total)
 
+    describe = partial(note_facts, settings=settings, config=config)
     with _no_gc():
-        parsed = _parse_many(todo, workers, step, True)
-    fresh: dict[str, Note] = {}
-    blobs: dict[str, bytes] = {}
+        parsed = parse_described(todo, describe, workers, step)
+    # Notes parsed in workers come back pickled only: they are unpickled when read.
+    parsed_notes: dict[str, Note] = {}
+    given: dict[str, NoteFacts] = {}
+    loadable: dict[str, bytes] = {}
+    blobs: dict[str, bytes] = {}  # what the notes section stores
     uncacheable: set[str] = set()
-    for entry, (note, blob) in zip(todo, parsed, strict=True):
-        fresh[entry.path] = note
+    for entry, (note, blob, fact) in zip(todo, parsed, strict=True):
+        if note is not None:
+            parsed_notes[entry.path] = note
+        if isinstance(fact, NoteFacts):
+            given[entry.path] = fact
+        if blob is not None:
+            loadable[entry.path] = blob
         if blob is None or _is_racy(entry.mtime_ns, started):
             uncacheable.add(entry.path)
         else:
             blobs[entry.path] = blob
     del parsed
+    fresh = frozenset(entry.path for entry in todo)
     for entry in scanned.notes:
         if entry.path not in fresh:
             record = index.get(entry.path)
-            blobs[entry.path] = record[2]  # type: ignore[index]
+            blobs[entry.path] = loadable[entry.path] = record[2]  # type: ignore[index]
     index = {}
     entries = {entry.path: entry for entry in scanned.notes}
-    notes = LazyNotes(entries, lambda: blobs, fresh)
+    notes = LazyNotes(entries, lambda: loadable, parsed_notes)
 
     with _no_gc():
         built = build_state(
             scanned.notes, notes, scanned, settings, config, old=old,
-            fresh=frozenset(fresh), uncacheable=frozenset(uncacheable), keep=True,
-            workers=workers,
+            fresh=fresh, uncacheable=frozenset(uncacheable), keep=True,
+            workers=workers, given=given,
         )
     model = built.model
     racy = bool(uncacheable)
