@@ -452,10 +452,11 @@ def load_state(
             warm = _warm(root, cache, scanned, settings, config, workers, progress)
             if warm is not None:
                 return warm
-        raw_index = cache.section("notes")
+        with _no_gc():  # tens of thousands of records: no collection pass meanwhile
+            raw_index = cache.section("notes")
+            old = _Parts.read(cache.section("parts"))
         if isinstance(raw_index, dict):
             index = raw_index
-        old = _Parts.read(cache.section("parts"))
 
     # Parse the notes that changed; the others stay pickled until asked for.
     total = len(scanned.notes)
