@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from vaultlink.markdown import make_parser, obsidian_plugin, split_wikilink
+from vaultlink.markdown import _FastBlockParser, make_parser, obsidian_plugin, split_wikilink
 from vaultlink.parse import normalise_text
 
 VAULTS = Path("/work/shared/vaults")
@@ -187,6 +189,94 @@ def test_parentheses_without_field_are_text() -> None:
     assert fields("a (plain) b (x: y) c") == []
 
 
+# Dataview drops the emphasis around a key (its full-line key parser skips leading
+# non-word characters and trailing ``*``; bracketed keys are canonicalised without them).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**Met at**:: PyCon", [("Met at", "PyCon", "line")]),
+        ("*Met at*:: PyCon", [("Met at", "PyCon", "line")]),
+        ("***Met at***:: PyCon", [("Met at", "PyCon", "line")]),
+        ("intro\n  **Met at**:: PyCon", [("Met at", "PyCon", "line")]),
+        ("**Met at**::", [("Met at", "", "line")]),
+        ("call [**due**:: 2026-11-01] soon", [("due", "2026-11-01", "[")]),
+        ("call (**mood**:: good) soon", [("mood", "good", "(")]),
+        ("(*a*:: 1) and [***b***:: 2]", [("a", "1", "("), ("b", "2", "[")]),
+    ],
+)
+def test_field_with_emphasised_key(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert fields(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some **Met at**:: PyCon",  # not the whole line
+        "**Met at*:: PyCon",  # unbalanced
+        "** Met at **:: PyCon",  # not emphasis
+        "**Met at** :: PyCon",  # as ``key :: v``, a space before ``::`` is not a key
+        "__Met at__:: PyCon",  # Dataview keeps underscores: not this key
+        "****Met at****:: PyCon",
+        "`**k**:: v`",
+        "(**k**:: v",  # unclosed
+    ],
+)
+def test_emphasis_that_is_not_a_field_key(text: str) -> None:
+    assert fields(text) == []
+
+
+def test_emphasised_key_value_is_parsed_and_bold_elsewhere_kept() -> None:
+    kids = children("**Met at**:: [[PyCon]] with **Jane**")
+    kinds = [t.type for t in kids]
+    assert kinds[0] == "field_open"
+    assert "wikilink" in kinds
+    assert kinds.count("strong_open") == 1  # only the value's own bold
+    assert [t.type for t in children("**bold** text") if t.content or t.type != "text"] == [
+        "strong_open",
+        "text",
+        "strong_close",
+        "text",
+    ]
+
+
+# --------------------------------------------------------------------------- templater
+
+
+def templater(text: str) -> list[str]:
+    return [t.content for t in of_type(text, "templater")]
+
+
+@pytest.mark.parametrize(
+    ("text", "commands"),
+    [
+        ("# <% tp.file.title %>", ["<% tp.file.title %>"]),
+        ('met <% tp.date.now("YYYY-MM-DD") %> at', ['<% tp.date.now("YYYY-MM-DD") %>']),
+        ("<%* if (x) { -%>\nyes\n<%* } %>", ["<%* if (x) { -%>", "<%* } %>"]),
+        ("<%_ tp.file.cursor() _%>", ["<%_ tp.file.cursor() _%>"]),
+        ("k:: <% tp.date.now() %>", ["<% tp.date.now() %>"]),
+        ("<%*\nconst n = await f('N');", ["<%*\nconst n = await f('N');"]),  # left open
+    ],
+)
+def test_templater_commands(text: str, commands: list[str]) -> None:
+    assert templater(text) == commands
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a <% b", "`<% x %>`", "```\n<% x %>\n```", "<!-- <% x %> -->", "%% <% x %> %%", "5 <%+ 3"],
+)
+def test_not_templater(text: str) -> None:
+    assert templater(text) == []
+
+
+def test_templater_hides_what_is_inside() -> None:
+    kids = children('<% "[[" + tp.file.title + "]] #tag" %> [[Real]]')
+    assert [t.meta["target"] for t in kids if t.type == "wikilink"] == ["Real"]
+    assert [t for t in kids if t.type == "obsidian_tag"] == []
+    [command] = [t for t in children("a <%* x\ny\nz %> b") if t.type == "templater"]
+    assert command.meta["nl"] == 2
+
+
 # --------------------------------------------------------------------------- excluded
 
 
@@ -285,6 +375,8 @@ SAMPLE = """\
 Para with [[Link|alias]], *emph*, `code`, a [md](Note.md) link (and: parens) x: y.
 key:: value [[V]]
 text (k:: v) and [k2:: v2] and $m$ and %%c%% ^id
+**bold key**:: value and (*it*:: x) [**b**:: y] <% tp.file.title %> <%* open
+*emph* **strong** a<b <span>x</span>
 
 - [ ] task 📅 2026-11-01
   - nested [[N]]
@@ -311,6 +403,51 @@ def test_tuned_parser_matches_the_plain_plugin_parser() -> None:
     """Dispatching inline rules by character and guarding block rules must not change
     a single token."""
     assert flat(make_parser().parse(SAMPLE)) == flat(plain_plugin_parser().parse(SAMPLE))
+
+
+# Block constructs where the tuned parser's shortcuts (rules looked up by the first
+# character, the guards of hr, table and setext headings, plain-text inline content)
+# must still give the plain parser's tokens.
+BLOCK_CASES = [
+    "para\nmore\n===",
+    "a\nb\n- c\n---",
+    "- - -\n* * *\n_ _ _\n-- -\n- a\n-",
+    "para\n2. not a list\n1. a list\n- \n-\tx",
+    "text\n-|-\n| a | b |\n|-|-|\n- x | y\n-|-",
+    "- a\n  b\n  ===\n> q\n> ---\n> r\n=",
+    "\tcode\n    more\npara\n    lazy\n---",
+    "# h\n#nospace\n## h ##\n<div>\nx\n</div>\n[ref]: /u\n[ref]",
+    "%%\nc\n%%\n$$\nm\n$$\n%% one %% tail\n~~~\nf\n~~~\n```\nf",
+    "plain words only\n\nanother plain one",
+    "  \n\t\n \t x\n\n   ",
+]
+SOUP = [
+    "\n", "\n\n", "- ", "* ", "1. ", "2) ", "> ", "# ", "---", "***", "___", "===", "- - -",
+    "|", "|-|", ":-", "```", "~~~", "%%", "$$", "<div>", "</div>", "<!--", "-->", "[a]: /b",
+    "    ", "\t", " ", "a", "word", "[[A]]", "#tag", "k:: v", "**k**:: v", "*", "_", "~~",
+    "`", "\\", "[", "]", "(", ")", "!", "<% x %>", "<%*", "&amp;", "^id", "- [ ] ",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", BLOCK_CASES)
+def test_tuned_parser_matches_on_block_edge_cases(text: str) -> None:
+    assert flat(make_parser().parse(text)) == flat(plain_plugin_parser().parse(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SOUP), max_size=40).map("".join))
+def test_tuned_parser_matches_on_syntax_soup(text: str) -> None:
+    assert flat(make_parser().parse(text)) == flat(plain_plugin_parser().parse(text))
+
+
+def test_tuned_parser_is_in_place() -> None:
+    """The speed-only parts are installed (else the tests above compare nothing new)."""
+    md = make_parser()
+    assert isinstance(md.block, _FastBlockParser)
+    md.parse("# a\n\n- b\n")
+    assert md.block.ruler.getRules("") is md.block.built_for  # no fallback to the stock loop
+    assert type(md.inline).__name__ == "_FastInlineParser"
+    assert md.inline.ruler.get_active_rules() == ["text", "dispatch"]
 
 
 @pytest.mark.skipif(not VAULTS.is_dir(), reason="shared vaults not present")

@@ -603,6 +603,20 @@ def test_unsafe_yaml_tags_rejected() -> None:
 # --------------------------------------------------------------------------- read_note
 
 
+def test_fast_block_constructor_makes_the_same_frozen_block() -> None:
+    from dataclasses import FrozenInstanceError
+
+    from vaultlink.parse import _new_block
+
+    links = (Link("A", 3),)
+    made = _new_block("item", 3, 4, "t", "r", links, (), (), "H", True, Task(" "), 1, "id")
+    assert type(made) is Block
+    assert made == Block("item", 3, 4, "t", "r", links, (), (), "H", True, Task(" "), 1, "id")
+    assert pickle.loads(pickle.dumps(made)) == made
+    with pytest.raises(FrozenInstanceError):
+        made.text = "changed"  # type: ignore[misc]
+
+
 def test_note_pickles() -> None:
     n = read_note("People/Jane Doe.md", FIXTURES / "person.md")
     assert pickle.loads(pickle.dumps(n)) == n

@@ -7,8 +7,9 @@ never costs a note all of its properties:
 
 * a timestamp-looking value that is not a real date (``2026-13-45``) stays a string;
 * unrendered template placeholders (``date: {{date}}``, which YAML reads as a flow
-  mapping with an unhashable key) are detected, and the load is retried with the
-  placeholders quoted.
+  mapping with an unhashable key) and Templater commands (``<% tp.date.now() %>``,
+  ``<%* ... %>``) are detected, and if the YAML does not load, the load is retried
+  with values that start with one quoted.
 
 Links in properties (``"[[Acme Corp]]"``, lists of them, ``[[X|alias]]``) become
 ``Link(key=<property>)`` with the line of the value; an unquoted ``[[Acme]]`` (YAML
@@ -39,8 +40,9 @@ __all__ = [
 ]
 
 _PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}")
-# ``key: {{...}} rest`` or ``- {{...}} rest``: the value starts with a placeholder.
-_PLACEHOLDER_VALUE_RE = re.compile(r"^(\s*(?:-\s+|[^\s#'\"{][^:#]*:\s+))(\{\{.*?)\s*$")
+# ``key: {{...}} rest`` or ``- {{...}} rest``: the value starts with a placeholder
+# (or a Templater command, ``<% ... %>``).
+_PLACEHOLDER_VALUE_RE = re.compile(r"^(\s*(?:-\s+|[^\s#'\"{][^:#]*:\s+))((?:\{\{|<%).*?)\s*$")
 _WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 _TAG_SPLIT_RE = re.compile(r"[,\s]+")
 _TAG_KEYS = frozenset({"tags", "tag"})
@@ -53,8 +55,22 @@ class VaultLoader(yaml.CSafeLoader):
     """libyaml's safe loader, except that an impossible timestamp stays a string.
 
     Plain strings (most property values) skip PyYAML's generic Python-level
-    construction: a string node's value already is the result.
+    construction: a string node's value already is the result. Implicit tags are
+    resolved as PyYAML does, with the resolvers looked up once per first character.
     """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> Any:
+        if _RESOLVERS is None:  # resolvers this lookup does not handle: PyYAML's way
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node.tag == _STR_TAG and node.__class__ is ScalarNode:
@@ -72,6 +88,19 @@ VaultLoader.add_constructor(
     "tag:yaml.org,2002:timestamp",
     VaultLoader.construct_lenient_timestamp,
 )
+
+
+def _resolvers_by_first_char() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None:
+    """PyYAML's implicit resolvers of ``VaultLoader`` by a scalar's first character
+    (``""`` for the empty scalar); None if some are not tied to one (wildcards) or
+    path resolvers are set, which ``VaultLoader.resolve`` leaves to PyYAML."""
+    table: dict[Any, Any] = VaultLoader.yaml_implicit_resolvers
+    if None in table or VaultLoader.yaml_path_resolvers:
+        return None
+    return {first: tuple(resolvers) for first, resolvers in table.items()}
+
+
+_RESOLVERS = _resolvers_by_first_char()
 
 
 class VaultYAMLHandler(YAMLHandler):
@@ -134,8 +163,14 @@ def split_frontmatter(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _has_templater(yaml_text: str) -> bool:
+    """A Templater command: ``<%`` with a ``%>`` after it."""
+    start = yaml_text.find("<%")
+    return start != -1 and yaml_text.find("%>", start + 2) != -1
+
+
 def _quote_placeholders(yaml_text: str) -> str:
-    """Quote values that start with ``{{...}}`` so they load as strings."""
+    """Quote values that start with ``{{...}}`` or ``<%`` so they load as strings."""
     lines = yaml_text.split("\n")
     for index, line in enumerate(lines):
         match = _PLACEHOLDER_VALUE_RE.match(line)
@@ -254,7 +289,9 @@ def load_frontmatter(path: str, yaml_text: str, first_line: int = 2) -> Frontmat
     Never raises: malformed YAML (or a top-level value that is not a mapping) gives a
     ``malformed-frontmatter`` problem pointing at the offending line and no properties.
     """
-    result = Frontmatter(has_placeholders=_PLACEHOLDER_RE.search(yaml_text) is not None)
+    result = Frontmatter(
+        has_placeholders=_PLACEHOLDER_RE.search(yaml_text) is not None or _has_templater(yaml_text)
+    )
     try:
         data, node = _HANDLER.load_document(yaml_text)
     except Exception as exc:  # yaml errors, RecursionError on absurd nesting, ...

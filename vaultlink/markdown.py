@@ -11,7 +11,14 @@ inline (children of ``inline`` tokens)
     ``obsidian_tag``  ``#tag``; ``meta``: ``name`` (without ``#``), ``line``.
     ``field_open`` / ``field_close``  a Dataview inline field around its parsed
                       value; ``meta``: ``key``, ``value`` (raw text), ``form``
-                      (``"line"``, ``"["``, ``"("``), ``line``.
+                      (``"line"``, ``"["``, ``"("``), ``line``. A key written bold
+                      or italic (``**Met at**:: PyCon``, ``[*k*:: v]``) is given
+                      without the ``*`` markers, as Dataview reads it.
+    ``templater``     a Templater command ``<% ... %>`` (also ``<%* ... %>``, ``<%_``,
+                      ``-%>``...); ``content`` is the command as written, ``meta["nl"]``
+                      the newlines it spans. An execution command left open (``<%*``
+                      without ``%>``, a script cut by a blank line) runs to the end
+                      of the inline content.
     ``obsidian_comment``  ``%%...%%`` (``content`` is the comment; ``meta["nl"]``
                       the newlines it spans) — nothing inside is parsed.
     ``math_inline``   ``$...$`` / ``$$...$$`` (same, ``meta["nl"]``).
@@ -30,20 +37,29 @@ The plugin also swaps markdown-it's ``text`` rule for one that respects ``posMax
 (field values are parsed as a nested range). ``make_parser`` adds speed-only
 changes that leave the token stream identical (tested against the plain plugin
 parser on real vaults): inline rules looked up by the character at hand instead of
-tried in turn, and block rules guarded by the first character of the line.
+tried in turn; block rules looked up, and guarded, by the first character of the
+line; tokens built without the dataclass ``__init__``; no inline parse for content
+without a single special character; no emphasis post-processing without delimiters.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.parser_inline import ParserInline
 from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline import backtick
 from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 __all__ = ["make_parser", "obsidian_plugin", "split_wikilink"]
 
@@ -62,6 +78,8 @@ _TAG_RE = re.compile(
 _KEY_RE = re.compile(r"\w[\w \-]*")
 _BLOCK_ID_RE = re.compile(r"\^([A-Za-z0-9\-]+)[ \t]*")
 _MAX_KEY = 80
+# A key between runs of one to three ``*`` (bold, italic or both), then ``::``.
+_STARRED_KEY_RE = re.compile(r"(\*{1,3})(\w[\w \-]*)\1::")
 # Longest wikilink / field value looked at: bounds the search for the closing
 # marker so a line full of unmatched ``[[`` stays linear.
 _MAX_SPAN = 4096
@@ -140,19 +158,23 @@ def _line_of(state: StateInline, pos: int) -> int:
 # --------------------------------------------------------------------------- inline
 
 
-def _next_close(state: StateInline, start: int) -> int:
-    """Index of the first ``]]`` at or after ``start`` in the inline source, or -1.
+def _next_close(state: StateInline, start: int, marker: str = "]]") -> int:
+    """Index of the first ``marker`` at or after ``start`` in the inline source, or -1.
 
     Remembered on the state: a line of a thousand unmatched ``[[`` costs one search.
     """
-    cached: tuple[str, int, int] | None = getattr(state, "_vl_close", None)
+    cache: dict[str, tuple[str, int, int]] | None = getattr(state, "_vl_close", None)
+    if cache is None:
+        cache = {}
+        state._vl_close = cache  # type: ignore[attr-defined]
     src = state.src
+    cached = cache.get(marker)
     if cached is not None and cached[0] is src and cached[1] <= start:
         found = cached[2]
         if found == -1 or found >= start:
             return found
-    found = src.find("]]", start)
-    state._vl_close = (src, start, found)  # type: ignore[attr-defined]
+    found = src.find(marker, start)
+    cache[marker] = (src, start, found)
     return found
 
 
@@ -231,6 +253,22 @@ def _emit_field(
     state.pos = resume
 
 
+def _field_key(written: str) -> str | None:
+    """The key of ``written`` (stripped text before ``::``), or None if it is not one.
+
+    Dataview drops the emphasis around a key, so ``**Met at**`` is the key ``Met at``.
+    """
+    if not written:
+        return None
+    if _KEY_RE.fullmatch(written) is not None:
+        return written
+    if written[0] == "*":
+        match = _STARRED_KEY_RE.fullmatch(written + "::")
+        if match is not None and not match.group(2).endswith(" "):
+            return match.group(2)
+    return None
+
+
 def _bracket_field(state: StateInline, silent: bool) -> bool:
     """``[key:: value]``; the value may hold links and brackets."""
     src = state.src
@@ -239,8 +277,8 @@ def _bracket_field(state: StateInline, silent: bool) -> bool:
     sep = src.find("::", start + 1, min(limit, start + 1 + _MAX_KEY))
     if sep == -1:
         return False
-    key = src[start + 1 : sep].strip()
-    if not key or _KEY_RE.fullmatch(key) is None:
+    key = _field_key(src[start + 1 : sep].strip())
+    if key is None:
         return False
     end = _matching_close(src, start, limit, "[", "]")
     if end == -1:
@@ -294,6 +332,68 @@ def _colon_field(state: StateInline, silent: bool) -> bool:
         line_end = state.posMax
     state.pending = pending[: len(pending) - len(written)]
     _emit_field(state, written.strip(), pos + 2, line_end, line_end, "line", _line_of(state, pos))
+    return True
+
+
+def _starred_field(state: StateInline, silent: bool) -> bool:
+    """At ``*``: a field whose key is bold or italic, on its own line
+    (``**Met at**:: PyCon``) or in parentheses (``(**k**:: v)``); ``[**k**:: v]`` is
+    found at its ``[``. Runs before emphasis, which would otherwise take the markers.
+    """
+    if silent:
+        return False
+    src = state.src
+    pos = state.pos
+    limit = state.posMax
+    match = _STARRED_KEY_RE.match(src, pos, min(limit, pos + _MAX_KEY + 8))
+    if match is None or match.group(2).endswith(" "):
+        return False
+    key = match.group(2)
+    before = pos
+    while before > 0 and src[before - 1] in " \t":
+        before -= 1
+    if before == 0 or src[before - 1] == "\n":
+        # the key opens its line: the value is the rest of the line
+        if state.pending.strip(" \t"):
+            return False
+        line_end = src.find("\n", pos, limit)
+        if line_end == -1:
+            line_end = limit
+        line = _line_of(state, pos)
+        _emit_field(state, key, match.end(), line_end, line_end, "line", line)
+        return True
+    if before == pos and src[pos - 1] == "(" and state.pending.endswith("("):
+        close = _matching_close(src, pos - 1, limit, "(", ")")
+        if close == -1:
+            return False
+        state.pending = state.pending[:-1]
+        _emit_field(state, key, match.end(), close, close + 1, "(", _line_of(state, pos))
+        return True
+    return False
+
+
+def _templater(state: StateInline, silent: bool) -> bool:
+    """``<% ... %>``: a Templater command (an unrendered template); nothing inside counts.
+
+    An execution command (``<%*``, ``<%_*``, ``<%-*``) left open runs to the end of
+    the inline content: a script cut by a blank line."""
+    src = state.src
+    pos = state.pos
+    limit = state.posMax
+    end = _next_close(state, pos + 2, "%>")
+    if end != -1 and end + 2 <= limit:
+        stop = end + 2
+    elif src[pos + 2 : pos + 4].lstrip("_-")[:1] == "*" and pos + 2 < limit:
+        stop = limit
+    else:
+        return False
+    if not silent:
+        content = src[pos:stop]
+        token = state.push("templater", "", 0)
+        token.markup = "<%"
+        token.content = content
+        token.meta = {"nl": content.count("\n")}
+    state.pos = stop
     return True
 
 
@@ -420,6 +520,10 @@ def _obsidian_inline(state: StateInline, silent: bool) -> bool:
         return _math(state, silent)
     if ch == "^":
         return _block_id(state, silent)
+    if ch == "*":
+        return _starred_field(state, silent)
+    if ch == "<":
+        return src.startswith("<%", pos) and _templater(state, silent)
     return False
 
 
@@ -546,7 +650,7 @@ _INLINE_START = {
     "autolink": "<",
     "html_inline": "<",
     "entity": "&",
-    "obsidian": "[!#:%$^",
+    "obsidian": "[!#:%$^*<",
 }
 
 
@@ -575,7 +679,10 @@ def _dispatch_inline(md: MarkdownIt) -> None:
         rule = single.get(ch)
         if rule is not None:
             return rule(state, silent)
-        return any(candidate(state, silent) for candidate in multi.get(ch, ()))
+        for candidate in multi.get(ch, ()):  # noqa: SIM110 (no generator: a hot path)
+            if candidate(state, silent):
+                return True
+        return False
 
     ruler.push("dispatch", dispatch)
     ruler.enableOnly(["text", "dispatch"])
@@ -583,11 +690,6 @@ def _dispatch_inline(md: MarkdownIt) -> None:
     # tokens up to it (``parseLinkLabel``).
     stops = "".join(sorted({*table, "]"}))
     md.inline.terminator_re = re.compile("[" + re.escape(stops) + "]")
-
-
-def _line_start_char(state: StateBlock, line: int) -> str:
-    pos = state.bMarks[line] + state.tShift[line]
-    return state.src[pos : pos + 1]
 
 
 def _guard(rule: BlockRule, chars: str) -> BlockRule:
@@ -602,12 +704,53 @@ def _guard(rule: BlockRule, chars: str) -> BlockRule:
 
 def _guard_table(rule: BlockRule) -> BlockRule:
     def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        # a table needs a delimiter row (starting with | - or :) right below
+        # a table needs a delimiter row right below, starting with | - or : and not
+        # with "- " (a list item): the first checks of the table rule itself
         if start + 2 > end:
             return False
-        if _line_start_char(state, start + 1) not in ("|", "-", ":"):
+        pos = state.bMarks[start + 1] + state.tShift[start + 1]
+        head = state.src[pos : pos + 2]
+        if head[:1] not in ("|", "-", ":") or head in ("- ", "-\t"):
             return False
         return rule(state, start, end, silent)
+
+    return guarded
+
+
+def _guard_hr(rule: BlockRule) -> BlockRule:
+    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        # a rule is one marker repeated (spaces between): "- item" is not one
+        pos = state.bMarks[start] + state.tShift[start]
+        src = state.src
+        marker = src[pos : pos + 1]
+        if marker not in ("*", "-", "_"):
+            return False
+        if src[pos + 1 : state.eMarks[start]].lstrip(" \t")[:1] != marker:
+            return False
+        return rule(state, start, end, silent)
+
+    return guarded
+
+
+def _guard_lheading(rule: BlockRule) -> BlockRule:
+    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        # a setext heading needs a line of - or = before the next blank line
+        src = state.src
+        b_marks = state.bMarks
+        t_shift = state.tShift
+        e_marks = state.eMarks
+        line = start + 1
+        while line < end:
+            pos = b_marks[line] + t_shift[line]
+            if pos >= e_marks[line]:
+                break  # a blank line ends the paragraph
+            if src[pos] in ("-", "="):
+                return rule(state, start, end, silent)
+            line += 1
+        if not state.is_code_block(start):
+            # what the rule leaves behind when it finds no underline
+            state.parentType = "paragraph"
+        return False
 
     return guarded
 
@@ -633,23 +776,304 @@ _BLOCK_START = {
 }
 
 
-def _guard_block_rules(md: MarkdownIt) -> None:
+def _guard_block_rules(md: MarkdownIt) -> dict[str, BlockRule]:
     """Wrap block rules with a cheap test of the line's first character.
 
     markdown-it tries every block rule at every line (and every rule that may
     interrupt a paragraph at every paragraph line); each stock rule logs a debug
     message and computes its preamble before failing. The wrappers keep the same
-    names, chains and behaviour, and fail in a few bytecodes instead.
+    names, chains and behaviour, and fail in a few bytecodes instead. Returns the
+    unwrapped rules of those guarded by the first character.
     """
     ruler = md.block.ruler
+    unwrapped: dict[str, BlockRule] = {}
     for rule in list(ruler.__rules__):
         options: RuleOptionsType = {"alt": list(rule.alt)}
-        if rule.name in _BLOCK_START:
+        if rule.name == "hr":
+            unwrapped[rule.name] = _guard_hr(rule.fn)  # its own guard is finer
+            ruler.at(rule.name, _guard_hr(rule.fn), options)
+        elif rule.name == "lheading":
+            ruler.at(rule.name, _guard_lheading(rule.fn), options)
+        elif rule.name in _BLOCK_START:
+            unwrapped[rule.name] = rule.fn
             ruler.at(rule.name, _guard(rule.fn, _BLOCK_START[rule.name]), options)
         elif rule.name == "table":
             ruler.at(rule.name, _guard_table(rule.fn), options)
         elif rule.name == "code":
             ruler.at(rule.name, _guard_code(rule.fn), options)
+    return unwrapped
+
+
+# The fields of markdown-it's Token, in order: ``_FastStateBlock`` sets them all.
+_TOKEN_FIELDS = (
+    "type",
+    "tag",
+    "nesting",
+    "attrs",
+    "map",
+    "level",
+    "children",
+    "content",
+    "markup",
+    "info",
+    "meta",
+    "block",
+    "hidden",
+)
+_new_token = Token.__new__
+
+
+class _FastStateBlock(StateBlock):
+    """markdown-it's block state, building tokens without the dataclass ``__init__``
+    (about half the cost of a block token); the token is the same."""
+
+    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        token = _new_token(Token)
+        token.type = ttype
+        token.tag = tag
+        token.nesting = nesting
+        token.attrs = {}
+        token.map = None
+        if nesting < 0:
+            self.level -= 1  # closing tag
+        token.level = self.level
+        if nesting > 0:
+            self.level += 1  # opening tag
+        token.children = None
+        token.content = ""
+        token.markup = ""
+        token.info = ""
+        token.meta = {}
+        token.block = True
+        token.hidden = False
+        self.tokens.append(token)
+        return token
+
+
+class _FastBlockParser(ParserBlock):
+    """markdown-it's block parser, trying at each line only the rules that can start
+    with its first character (in chain order), on a ``_FastStateBlock``.
+
+    ``by_char`` maps a first character to its rules; ``other`` serves every other
+    character. Both are built for one rule chain (``built_for``) and the parser
+    falls back to the stock loop if the chain changes.
+    """
+
+    def __init__(
+        self,
+        original: ParserBlock,
+        by_char: dict[str, tuple[BlockRule, ...]],
+        other: tuple[BlockRule, ...],
+    ) -> None:
+        super().__init__()
+        vars(self).update(vars(original))  # its configured ruler
+        self.built_for = self.ruler.getRules("")
+        self.by_char = by_char
+        self.other = other
+
+    def parse(
+        self, src: str, md: MarkdownIt, env: EnvType, outTokens: list[Token]
+    ) -> list[Token] | None:
+        if not src:
+            return None
+        state = _FastStateBlock(src, md, env, outTokens)
+        self.tokenize(state, state.line, state.lineMax)
+        return state.tokens
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        # the loop of ParserBlock.tokenize, with the rules looked up by character
+        if self.ruler.getRules("") is not self.built_for:
+            super().tokenize(state, startLine, endLine)
+            return
+        by_char = self.by_char
+        other = self.other
+        src = state.src
+        b_marks = state.bMarks
+        t_shift = state.tShift
+        s_count = state.sCount
+        line = startLine
+        max_nesting = state.md.options.maxNesting
+        has_empty_lines = False
+
+        while line < endLine:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= endLine:
+                break
+            if s_count[line] < state.blkIndent:
+                break  # nested calls (blockquotes, lists) end here
+            if state.level >= max_nesting:
+                state.line = endLine
+                break
+            pos = b_marks[line] + t_shift[line]
+            ok = False
+            for rule in by_char.get(src[pos : pos + 1], other):
+                ok = rule(state, line, endLine, False)
+                if ok:
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            if not ok:
+                raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty_lines
+            line = state.line
+            if (line - 1) < endLine and state.isEmpty(line - 1):
+                has_empty_lines = True
+            if line < endLine and state.isEmpty(line):
+                has_empty_lines = True
+                line += 1
+                state.line = line
+
+
+class _FastStateInline(StateInline):
+    """markdown-it's inline state, building tokens without the dataclass ``__init__``
+    (``push`` and ``pushPending`` as in markdown-it, token for token)."""
+
+    def pushPending(self) -> Token:
+        token = _new_token(Token)
+        token.type = "text"
+        token.tag = ""
+        token.nesting = 0
+        token.attrs = {}
+        token.map = None
+        token.level = self.pendingLevel
+        token.children = None
+        token.content = self.pending
+        token.markup = ""
+        token.info = ""
+        token.meta = {}
+        token.block = False
+        token.hidden = False
+        self.tokens.append(token)
+        self.pending = ""
+        return token
+
+    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        if self.pending:
+            self.pushPending()
+        token = _new_token(Token)
+        token.type = ttype
+        token.tag = tag
+        token.nesting = nesting
+        token.attrs = {}
+        token.map = None
+        token_meta = None
+        if nesting < 0:
+            self.level -= 1  # closing tag
+            self.delimiters = self._prev_delimiters.pop()
+        token.level = self.level
+        if nesting > 0:
+            self.level += 1  # opening tag
+            self._prev_delimiters.append(self.delimiters)
+            self.delimiters = []
+            token_meta = {"delimiters": self.delimiters}
+        token.children = None
+        token.content = ""
+        token.markup = ""
+        token.info = ""
+        token.meta = {}
+        token.block = False
+        token.hidden = False
+        self.pendingLevel = self.level
+        self.tokens.append(token)
+        self.tokens_meta.append(token_meta)
+        return token
+
+
+# The post-process chain ``_FastInlineParser`` knows: the first three only pair
+# emphasis and strikethrough delimiters, so they have nothing to do without any.
+_POST_RULES = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
+
+
+class _FastInlineParser(ParserInline):
+    """markdown-it's inline parser on a ``_FastStateInline``; when the content holds
+    no emphasis or strikethrough delimiter, only ``fragments_join`` of the
+    post-process chain runs (the others would find nothing to pair). ``known_post``
+    is the post-process chain that holds for (None if it is another)."""
+
+    def __init__(self, original: ParserInline) -> None:
+        super().__init__()
+        vars(self).update(vars(original))  # its configured rulers and terminators
+        post = self.ruler2
+        self.known_post = post.getRules("") if post.get_active_rules() == _POST_RULES else None
+
+    def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
+        state = _FastStateInline(src, md, env, tokens)
+        self.tokenize(state)
+        rules2 = self.ruler2.getRules("")
+        if (
+            rules2 is self.known_post
+            and not state.delimiters
+            and not any(meta and meta["delimiters"] for meta in state.tokens_meta)
+        ):
+            rules2 = rules2[-1:]
+        for rule in rules2:
+            rule(state)
+        return state.tokens
+
+
+def _token_fields_known() -> bool:
+    """Whether markdown-it's Token has exactly the fields the fast states set."""
+    return tuple(f.name for f in dataclasses.fields(Token)) == _TOKEN_FIELDS
+
+
+def _dispatch_block(md: MarkdownIt, unwrapped: dict[str, BlockRule]) -> None:
+    """Swap in ``_FastBlockParser``: the block rules of the main chain looked up by
+    the line's first character (the guarded rules unwrapped: the lookup is their
+    guard), and block tokens built directly. Rule chains used to end a paragraph,
+    list or quote keep their guarded rules. Leaves the parser untouched if Token has
+    fields ``_FastStateBlock`` does not know.
+    """
+    if not _token_fields_known():
+        return
+    ruler = md.block.ruler
+    names = ruler.get_active_rules()
+    fns = ruler.getRules("")
+    starts = {**_BLOCK_START, "obsidian_block": "%$"}
+    chain: list[tuple[str | None, BlockRule]] = []
+    for name, fn in zip(names, fns, strict=True):
+        if name in starts and fn is not _fenced_block and name not in unwrapped:
+            return  # a guarded rule was replaced since: keep the stock loop
+        chain.append((starts.get(name), unwrapped.get(name, fn)))
+
+    def rules_for(ch: str | None) -> tuple[BlockRule, ...]:
+        return tuple(fn for chars, fn in chain if chars is None or (ch is not None and ch in chars))
+
+    by_char = {ch: rules_for(ch) for chars, _ in chain if chars for ch in chars}
+    by_char[""] = tuple(fn for _, fn in chain)  # end of input: as the guards do
+    md.block = _FastBlockParser(md.block, by_char, rules_for(None))
+
+
+def _plain_text_shortcut(md: MarkdownIt) -> None:
+    """Replace the core ``inline`` rule by one that skips the inline parser for content
+    without a single character that stops text (about half of all inline tokens:
+    headings, table cells, plain sentences).
+
+    For such content the inline parser runs the ``text`` rule once, which takes the
+    whole content as pending text, flushed as one ``text`` token; the post-process
+    rules find no delimiters. The shortcut pushes that same token directly. It relies
+    on the ``text`` rule being ``_bounded_text`` (which stops exactly at
+    ``terminator_re``), so it leaves the parser untouched otherwise.
+    """
+    rules = md.inline.ruler.getRules("")
+    core = md.core.ruler
+    if not rules or rules[0] is not _bounded_text or "inline" not in core.get_active_rules():
+        return
+
+    def inline(state: StateCore) -> None:
+        search = state.md.inline.terminator_re.search
+        for token in state.tokens:
+            if token.type == "inline":
+                if token.children is None:
+                    token.children = []
+                content = token.content
+                if content and search(content) is None:
+                    text = Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+                else:
+                    state.md.inline.parse(content, state.md, state.env, token.children)
+
+    core.at("inline", inline)
 
 
 @functools.cache
@@ -658,14 +1082,20 @@ def make_parser() -> MarkdownIt:
 
     Work vaultlink does not need is off: linkify and the typographer; the core
     ``normalize`` pass (the text is normalised before parsing) and ``text_join``
-    (``text_special`` tokens are read as text). Inline rules are dispatched by
-    character and block rules guarded by the line's first character (same tokens,
-    fewer failed rule calls). Cached: build once per process.
+    (``text_special`` tokens are read as text). The rest is speed only, with the same
+    tokens: rules dispatched by character (inline) and by the line's first character
+    (block), cheap guards in the chains that end paragraphs, lists and quotes, tokens
+    built directly, and plain-text inline content turned into its one ``text`` token
+    without the inline parser. Cached: build once per process.
     """
     md = MarkdownIt("commonmark", {"linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable(["normalize", "text_join"])
     obsidian_plugin(md)
-    _guard_block_rules(md)
+    unwrapped = _guard_block_rules(md)
+    _dispatch_block(md, unwrapped)
+    if _token_fields_known():
+        md.inline = _FastInlineParser(md.inline)
     _dispatch_inline(md)
+    _plain_text_shortcut(md)
     return md

@@ -212,7 +212,8 @@ def note_facts(note: Note, settings: ObsidianSettings, config: Config) -> NoteFa
         if kind == "person" and not _in_templates_folder(note, settings):
             problems.append(Problem(
                 note.path, 1, "warning", "template-person",
-                "looks like a person but is a template (unfilled {{placeholders}} or a "
+                "looks like a person but is a template (unfilled {{placeholders}}, Templater "
+                "commands or a "
                 "template name); not treated as a person",
             ))
         kind = None

@@ -134,6 +134,9 @@ class Note:
     ``properties`` is the frontmatter as safely loaded YAML (empty when absent or
     malformed); ``property_lines`` maps each top-level key to its line. ``links`` holds
     property links (with ``key`` set) followed by body links in document order.
+    ``has_placeholders`` marks an unrendered template: ``{{placeholders}}`` in the
+    frontmatter, or a Templater command (``<% ... %>``, ``<%* ... %>``) in the
+    frontmatter or in the body (outside code, math and comments).
     """
 
     path: str

@@ -8,6 +8,8 @@ regexes here run on one token's text (task emoji dates) or on frontmatter.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -59,6 +61,72 @@ _SKIP_INLINE = frozenset(
 )
 
 
+# Block's fields in order; ``_new_block`` takes them positionally.
+_BLOCK_FIELDS = (
+    "kind",
+    "line",
+    "end_line",
+    "text",
+    "raw",
+    "links",
+    "tags",
+    "fields",
+    "heading",
+    "quote",
+    "task",
+    "depth",
+    "block_id",
+)
+
+
+def _block_factory() -> Callable[..., Block]:
+    """``Block`` called with its fields positionally, made without the frozen
+    dataclass ``__init__`` (which sets each field through ``object.__setattr__``):
+    about half the cost of the parse's most frequent record, and the same Block.
+    Plain ``Block`` if its fields are no longer ``_BLOCK_FIELDS``."""
+    if tuple(f.name for f in dataclass_fields(Block)) != _BLOCK_FIELDS:
+        return Block
+    new = object.__new__
+    (s_kind, s_line, s_end, s_text, s_raw, s_links, s_tags, s_fields, s_heading, s_quote,
+     s_task, s_depth, s_id) = (getattr(Block, name).__set__ for name in _BLOCK_FIELDS)  # fmt: skip
+
+    def new_block(
+        kind: BlockKind,
+        line: int,
+        end_line: int,
+        text: str,
+        raw: str,
+        links: tuple[Link, ...],
+        tags: tuple[Tag, ...],
+        fields: tuple[Field, ...],
+        heading: str | None,
+        quote: bool,
+        task: Task | None,
+        depth: int,
+        block_id: str | None,
+    ) -> Block:
+        block: Block = new(Block)
+        s_kind(block, kind)
+        s_line(block, line)
+        s_end(block, end_line)
+        s_text(block, text)
+        s_raw(block, raw)
+        s_links(block, links)
+        s_tags(block, tags)
+        s_fields(block, fields)
+        s_heading(block, heading)
+        s_quote(block, quote)
+        s_task(block, task)
+        s_depth(block, depth)
+        s_id(block, block_id)
+        return block
+
+    return new_block
+
+
+_new_block = _block_factory()
+
+
 def normalise_text(text: str) -> str:
     """Drop a leading BOM; CRLF and lone CR become LF; NUL becomes U+FFFD (what
     markdown-it's own ``normalize`` pass does, done once here so line numbers and
@@ -94,7 +162,7 @@ def _markdown_target(href: str) -> tuple[str, str | None] | None:
 class _Inline:
     """What one walk over an inline token's children collects."""
 
-    __slots__ = ("block_id", "fields", "links", "parts", "scan", "tags")
+    __slots__ = ("block_id", "fields", "links", "parts", "scan", "tags", "templater")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -103,6 +171,7 @@ class _Inline:
         self.tags: list[Tag] = []
         self.fields: list[Field] = []
         self.block_id: str | None = None
+        self.templater = False
 
     def walk(self, children: list[Token], base: int) -> None:
         """Walk the children of one inline token whose first line is file line ``base``."""
@@ -127,6 +196,9 @@ class _Inline:
                 meta = child.meta
                 line = base + meta["line"]
                 embed = bool(meta["embed"])
+                inner = meta["target"] + (meta["alias"] or "")
+                if "<%" in inner and "%>" in inner:
+                    self.templater = True  # ``[[<% tp.date.yesterday() %>]]``
                 self.links.append(
                     Link(
                         target=meta["target"],
@@ -197,14 +269,25 @@ class _Inline:
                 line += child.meta.get("nl", 0)
             elif kind == "block_id":
                 self.block_id = child.meta["id"]
+            elif kind == "templater":
+                self.templater = True
+                parts.append(child.content)
+                scan.append("\0")
+                line += child.meta.get("nl", 0)
 
     def text(self) -> str:
         return "".join(self.parts).strip()
 
 
-def _task(status: str, found: _Inline) -> Task:
+# What walking a lone text child would collect besides the text: nothing. Shared,
+# never walked.
+_PLAIN = _Inline()
+
+
+def _task(status: str, scan: str, found: _Inline) -> Task:
+    """The task of an item: ``scan`` is its text with links, code and fields masked."""
     dates: dict[str, date] = {}
-    for match in _EMOJI_DATE_RE.finditer("".join(found.scan)):
+    for match in _EMOJI_DATE_RE.finditer(scan):
         role = _EMOJI_ROLE[match.group(1)]
         value = _date(match.group(2))
         if value is not None:
@@ -255,8 +338,11 @@ class _Walker:
         self.offset = offset  # file line of body line 0
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
+        self.templater = False  # a Templater command was seen in the body
 
     def raw(self, start: int, end: int) -> str:
+        if end == start + 1 and start < len(self.lines):
+            return self.lines[start]
         return "\n".join(self.lines[start:end])
 
     def run(self, tokens: list[Token]) -> None:
@@ -284,10 +370,18 @@ class _Walker:
                 i += 3
                 if inline.type != "inline" or inline.map is None:
                     continue
-                found = _Inline()
                 base = inline.map[0] + offset
-                found.walk(inline.children or [], base)
-                text = found.text()
+                children = inline.children
+                if children and len(children) == 1 and children[0].type == "text":
+                    # plain text (about half of all blocks): nothing else to collect
+                    found = _PLAIN
+                    scan = children[0].content
+                    text = scan.strip()
+                else:
+                    found = _Inline()
+                    found.walk(children or [], base)
+                    scan = ""
+                    text = found.text()
                 if kind == "heading_open":
                     level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
                     self.headings.append(Heading(level=level, text=text, line=base))
@@ -303,7 +397,7 @@ class _Walker:
                     block_kind = "item"
                     status = _checkbox(inline.content)
                     if status is not None:
-                        task = _task(status, found)
+                        task = _task(status, scan or "".join(found.scan), found)
                         if text.startswith(inline.content[:3]):
                             text = text[3:].lstrip()
                 if (
@@ -358,20 +452,31 @@ class _Walker:
         task: Task | None = None,
     ) -> Block:
         start, end = inline.map or (0, 1)
-        return Block(
-            kind=kind,
-            line=start + self.offset,
-            end_line=max(end - 1, start) + self.offset,
-            text=text,
-            raw=self.raw(start, max(end, start + 1)),
-            links=tuple(found.links),
-            tags=tuple(found.tags),
-            fields=tuple(found.fields),
-            heading=heading,
-            quote=quote > 0,
-            task=task,
-            depth=depth,
-            block_id=found.block_id,
+        if found is _PLAIN:
+            links: tuple[Link, ...] = ()
+            tags: tuple[Tag, ...] = ()
+            fields: tuple[Field, ...] = ()
+        else:
+            links = tuple(found.links)
+            tags = tuple(found.tags)
+            fields = tuple(found.fields)
+            if found.templater:
+                self.templater = True
+        offset = self.offset
+        return _new_block(
+            kind,
+            start + offset,
+            max(end - 1, start) + offset,
+            text,
+            self.raw(start, max(end, start + 1)),
+            links,
+            tags,
+            fields,
+            heading,
+            quote > 0,
+            task,
+            depth,
+            found.block_id,
         )
 
     def row(self, tokens: list[Token], i: int, heading: str | None, quote: int, depth: int) -> int:
@@ -390,22 +495,25 @@ class _Walker:
                 found.walk(token.children or [], line)
                 cells.append("".join(found.parts[before:]).strip())
             i += 1
+        if found.templater:
+            self.templater = True
         if row_map is not None:
             start = row_map[0]
             self.blocks.append(
-                Block(
-                    kind="table",
-                    line=start + self.offset,
-                    end_line=start + self.offset,
-                    text=" | ".join(cells),
-                    raw=self.raw(start, start + 1),
-                    links=tuple(found.links),
-                    tags=tuple(found.tags),
-                    fields=tuple(found.fields),
-                    heading=heading,
-                    quote=quote > 0,
-                    depth=depth,
-                    block_id=found.block_id,
+                _new_block(
+                    "table",
+                    start + self.offset,
+                    start + self.offset,
+                    " | ".join(cells),
+                    self.raw(start, start + 1),
+                    tuple(found.links),
+                    tuple(found.tags),
+                    tuple(found.fields),
+                    heading,
+                    quote > 0,
+                    None,
+                    depth,
+                    found.block_id,
                 )
             )
         return i + 1
@@ -442,7 +550,7 @@ def _parse(path: str, text: str) -> Note:
         fields=tuple(fields),
         headings=tuple(walker.headings),
         problems=tuple(front.problems),
-        has_placeholders=front.has_placeholders,
+        has_placeholders=front.has_placeholders or walker.templater,
     )
 
 
