@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -90,7 +90,7 @@ def thank_you(ctx: RuleContext) -> Iterator[FollowUp]:
         company = ctx.company_name(interaction.company)
         label = _KIND_LABEL.get(interaction.kind, interaction.kind)
         for person_path in attendees:
-            if ctx.contacts_after(person_path, day):
+            if ctx.contacted_after(person_path, day):
                 continue
             person = people[person_path]
             source = next(
@@ -158,7 +158,7 @@ def rejection_feedback(ctx: RuleContext) -> Iterator[FollowUp]:
     for rejection in _rejections(ctx):
         app, day = rejection.application, rejection.day
         for person_path in rejection.people:
-            if ctx.contacts_after(person_path, day):
+            if ctx.contacted_after(person_path, day):
                 continue
             person = ctx.model.people[person_path]
             yield ctx.item(
@@ -387,23 +387,35 @@ def congratulate(ctx: RuleContext) -> Iterator[FollowUp]:
     for people you had already been in touch with before it.
     """
     settings = ctx.settings
-    for path in sorted(ctx.model.people):
-        person = ctx.model.people[path]
+    today = ctx.today
+    for path, person, dates, _ in ctx._people_rows:
+        if not person.signals:
+            continue
+        # Wins up to today and after the last contact: one dated on or before that
+        # contact was talked about since, and so were its duplicates (same date).
+        since = dates[-1] if dates else None
+        wins = [
+            s for s in person.signals
+            if s.kind in ("win", "news") and s.date is not None and s.date <= today
+            and (since is None or s.date > since)
+        ]
+        if not wins:
+            continue
         active: list[tuple[date, Signal]] = []
         lapsed: list[tuple[date, Signal]] = []
         seen: set[tuple[date, str]] = set()
-        for signal in sorted(_wins(person), key=lambda s: (s.date, s.source.path)):
-            assert signal.date is not None
-            if signal.date > ctx.today or (signal.date, _norm(signal.text)) in seen:
+        for signal in sorted(wins, key=lambda s: (s.date, s.source.path)):
+            day = signal.date
+            assert day is not None
+            key = (day, _norm(signal.text))
+            if key in seen:
                 continue
-            seen.add((signal.date, _norm(signal.text)))
-            if ctx.contacted_since(path, signal.date):
-                continue
+            seen.add(key)
             own = signal.subject in (None, path)
-            if not own and ctx.last_contact(path, before=signal.date) is None:
+            if not own and ctx.last_contact(path, before=day) is None:
                 continue
-            due = _plus(signal.date, settings.congratulate_days)
-            if ctx.today > _plus(due, settings.congratulate_lapse_days):
+            due = _plus(day, settings.congratulate_days)
+            if today > _plus(due, settings.congratulate_lapse_days):
                 lapsed.append((due, signal))
             else:
                 active.append((due, signal))
@@ -425,10 +437,6 @@ def congratulate(ctx: RuleContext) -> Iterator[FollowUp]:
             scale=SCALES["congratulate"],
             lapse_days=settings.congratulate_lapse_days,
         )
-
-
-def _wins(person: Person) -> Iterable[Signal]:
-    return (s for s in person.signals if s.kind in ("win", "news") and s.date is not None)
 
 
 def _win_text(ctx: RuleContext, person: Person, signal: Signal) -> str:
@@ -453,14 +461,13 @@ def cadence(ctx: RuleContext) -> Iterator[FollowUp]:
     No cadence (and no ``default_cadence``) or ``never``: no item. Never contacted: due
     ``met`` + cadence when ``met`` is known, else today.
     """
-    for path in sorted(ctx.model.people):
-        person = ctx.model.people[path]
+    for path, person, _, contacts in ctx._people_rows:
         days = person.cadence
         if days is None or days <= 0:
             continue
         rhythm = human_days(days)
         cadence_source = ctx.property_source(path, "cadence", "prm-cadence", "tier", "prm-tier")
-        last = ctx.last_contact(path)
+        last = contacts[-1] if contacts else None  # ctx.last_contact(path)
         if last is not None:
             due = _plus(last.date, days)
             silence = (ctx.today - last.date).days
@@ -503,7 +510,7 @@ def cadence(ctx: RuleContext) -> Iterator[FollowUp]:
 def explicit(ctx: RuleContext) -> Iterator[FollowUp]:
     """The date you wrote yourself (``next_contact``/``follow_up``); satisfied by a
     contact on or after it."""
-    for path in sorted(ctx.model.people):
+    for path in ctx.person_paths:
         person = ctx.model.people[path]
         day = person.next_contact
         if day is None or ctx.contacted_since(path, day):
@@ -526,8 +533,9 @@ def explicit(ctx: RuleContext) -> Iterator[FollowUp]:
 def open_loop(ctx: RuleContext) -> Iterator[FollowUp]:
     """SPEC §1.3: ask relevant questions, share what they posted — close what you
     promised. Due on the task's date; it stays until the task (or this item) is ticked."""
-    for path in sorted(ctx.model.people):
-        person = ctx.model.people[path]
+    for path, person, _, _ in ctx._people_rows:
+        if not person.signals:
+            continue
         seen: set[tuple[str, int | None]] = set()
         for signal in person.signals:
             if signal.kind != "open_loop" or signal.due is None:
@@ -569,24 +577,31 @@ def drift(ctx: RuleContext) -> Iterator[FollowUp]:
     ``drift_ceiling_floor_days``): a rhythm slipping, not a relationship long gone.
     Needs ``drift_min_gaps`` gaps spanning ``drift_min_span_days``. Due today."""
     settings = ctx.settings
-    for path in sorted(ctx.model.people):
-        contacts = ctx.contacts(path)
-        days = sorted({c.date for c in contacts})
-        if len(days) < settings.drift_min_gaps + 1:
+    today = ctx.today
+    enough = settings.drift_min_gaps + 1
+    min_span = settings.drift_min_span_days
+    floor = float(settings.drift_floor_days)
+    for path, person, dates, contacts in ctx._people_rows:  # dates oldest first
+        if len(dates) < enough:  # fewer contacts than the days it needs
             continue
-        if (days[-1] - days[0]).days < settings.drift_min_span_days:
+        last_day = dates[-1]
+        if (last_day - dates[0]).days < min_span:
             continue
-        if ctx.cadence_never(path):
+        silence = (today - last_day).days
+        if silence <= floor:  # the threshold is never under the floor
+            continue
+        days = list(dict.fromkeys(dates))
+        if len(days) < enough:
+            continue
+        if person.cadence_never:
             continue
         gaps = [(b - a).days for a, b in itertools.pairwise(days)]
         median = float(statistics.median(gaps))
-        silence = (ctx.today - days[-1]).days
-        threshold = max(settings.drift_factor * median, float(settings.drift_floor_days))
+        threshold = max(settings.drift_factor * median, floor)
         ceiling = max(settings.drift_ceiling_factor * median,
                       float(settings.drift_ceiling_floor_days))
         if not threshold < silence < ceiling:
             continue
-        person = ctx.model.people[path]
         last = contacts[-1]
         usual = round(median)
         yield ctx.item(

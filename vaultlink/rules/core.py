@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import islice
 from typing import Any, Literal
 
 from vaultlink.config import RuleSettings
@@ -57,9 +59,10 @@ class FollowUp:
     @property
     def block_id(self) -> str:
         """``vl-`` + 6 hex digits of a hash of (person or company, rule, trigger)."""
-        subject = self.person or self.company or self.name
-        key = "\x1f".join((subject, self.rule, self.trigger or self.due.isoformat()))
-        return "vl-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+        return _block_id(
+            self.person or self.company or self.name, self.rule,
+            self.trigger or self.due.isoformat(),
+        )
 
     @property
     def overdue(self) -> bool:
@@ -84,6 +87,17 @@ class FollowUp:
         }
 
 
+@lru_cache(maxsize=1 << 15)
+def _block_id(subject: str, rule: str, trigger: str) -> str:
+    """The hash behind ``FollowUp.block_id``, remembered: the engine, the renderer and the
+    planner each ask for the id of the same item several times."""
+    key = "\x1f".join((subject, rule, trigger))
+    return "vl-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+
+
+_Row = tuple[str, Person, tuple[date, ...], tuple[Contact, ...]]
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule may look at: the model, its settings, today, and a few helpers.
@@ -99,6 +113,11 @@ class RuleContext:
     tiers: Mapping[str, str | int] = field(default_factory=dict)
 
     # -- people and companies ----------------------------------------------------------
+    @cached_property
+    def person_paths(self) -> tuple[str, ...]:
+        """Every person's path, sorted (the order the built-in rules report in)."""
+        return tuple(sorted(self.model.people))
+
     def person(self, path: str) -> Person | None:
         return self.model.people.get(path)
 
@@ -149,17 +168,42 @@ class RuleContext:
     @cached_property
     def _contacts(self) -> Mapping[str, tuple[tuple[date, ...], tuple[Contact, ...]]]:
         out: dict[str, tuple[tuple[date, ...], tuple[Contact, ...]]] = {}
+        today = self.today
+        empty: tuple[tuple[date, ...], tuple[Contact, ...]] = ((), ())
         for path, person in self.model.people.items():
-            kept = sorted(
-                (c for c in person.contacts if c.date <= self.today),
-                key=lambda c: (c.date, c.source.path, c.source.line or 0),
-            )
+            contacts = person.contacts
+            if not contacts:
+                out[path] = empty
+                continue
+            dates = [c.date for c in contacts]
+            if _in_order(contacts, dates):
+                # The model keeps contacts in this order already: cut at today.
+                cut = bisect.bisect_right(dates, today)
+                out[path] = (tuple(dates[:cut]), tuple(contacts[:cut]))
+                continue
+            kept = sorted((c for c in contacts if c.date <= today), key=_contact_key)
             out[path] = (tuple(c.date for c in kept), tuple(kept))
         return out
+
+    @cached_property
+    def _people_rows(self) -> tuple[_Row, ...]:
+        """(path, person, contact dates, contacts) up to today for everyone, by path: what
+        the per-person rules walk, looked up once for all of them."""
+        people = self.model.people
+        contacts = self._contacts
+        rows: list[_Row] = []
+        for path in self.person_paths:
+            dates, kept = contacts[path]
+            rows.append((path, people[path], dates, kept))
+        return tuple(rows)
 
     def contacts(self, person: str) -> tuple[Contact, ...]:
         """Every contact with the person up to today, oldest first."""
         return self._contacts.get(person, ((), ()))[1]
+
+    def contact_dates(self, person: str) -> tuple[date, ...]:
+        """The dates of ``contacts(person)``, oldest first (one per contact)."""
+        return self._contacts.get(person, ((), ()))[0]
 
     def last_contact(self, person: str, before: date | None = None) -> Contact | None:
         """The latest contact up to today, or strictly before ``before`` when given."""
@@ -171,6 +215,12 @@ class RuleContext:
         """Contacts dated strictly after ``day`` and no later than today."""
         dates, contacts = self._contacts.get(person, ((), ()))
         return contacts[bisect.bisect_right(dates, day):]
+
+    def contacted_after(self, person: str, day: date) -> bool:
+        """Whether there is any contact dated strictly after ``day`` (up to today):
+        ``bool(contacts_after(person, day))`` without building the tuple."""
+        dates = self._contacts.get(person, ((), ()))[0]
+        return bool(dates) and dates[-1] > day
 
     def contacted_since(self, person: str, day: date) -> bool:
         """Whether there is any contact dated on or after ``day`` (up to today)."""
@@ -210,10 +260,26 @@ class RuleContext:
             overdue_days=overdue,
             sources=tuple(s for s in sources if s is not None),
             trigger=trigger,
-            section=section_for(due, self.today),
+            section=self._section(due),
             urgency=overdue / scale if scale > 0 else float(overdue),
             lapsed=lapsed,
         )
+
+    @cached_property
+    def _week_ends(self) -> tuple[date, date]:
+        sunday = self.today + timedelta(days=6 - self.today.weekday())
+        return sunday, sunday + timedelta(days=7)
+
+    def _section(self, due: date) -> Section:
+        """``section_for(due, self.today)``, with the week's bounds worked out once."""
+        if due < self.today:
+            return "overdue"
+        sunday, next_sunday = self._week_ends
+        if due <= sunday:
+            return "this_week"
+        if due <= next_sunday:
+            return "coming_up"
+        return "later"
 
     def when(self, day: date) -> str:
         """A date as people write it: ``26 Oct`` (with the year when it is not this year)."""
@@ -230,6 +296,23 @@ class RuleContext:
         note by the model, so no rule has to read every note.
         """
         return self.model.done_ids
+
+
+def _contact_key(contact: Contact) -> tuple[date, str, int]:
+    return (contact.date, contact.source.path, contact.source.line or 0)
+
+
+def _in_order(contacts: Sequence[Contact], dates: Sequence[date]) -> bool:
+    """Whether ``contacts`` are sorted by (date, path, line) already, as the model keeps
+    them; then sorting them again would change nothing (``sorted`` is stable)."""
+    if len(dates) < 2 or all(map(operator.lt, dates, islice(dates, 1, None))):
+        return True
+    if not all(map(operator.le, dates, islice(dates, 1, None))):
+        return False
+    return all(  # several on one day: their paths and lines decide
+        _contact_key(contacts[i - 1]) <= _contact_key(contacts[i])
+        for i in range(1, len(dates)) if dates[i - 1] == dates[i]
+    )
 
 
 def section_for(due: date, today: date) -> Section:
@@ -252,12 +335,15 @@ def human_date(day: date, today: date) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
+_NAMED_SPANS = {1: "day", 7: "week", 30: "month", 31: "month", 91: "quarter", 90: "quarter",
+                182: "six months", 365: "year"}
+
+
 def human_days(days: int) -> str:
     """A cadence in words: ``week``, ``2 weeks``, ``month``, ``45 days``."""
-    named = {1: "day", 7: "week", 30: "month", 31: "month", 91: "quarter", 90: "quarter",
-             182: "six months", 365: "year"}
-    if days in named:
-        return named[days]
+    named = _NAMED_SPANS.get(days)
+    if named is not None:
+        return named
     if days % 7 == 0 and days <= 84:
         return f"{days // 7} weeks"
     if days % 30 == 0 and days <= 330:

@@ -21,7 +21,6 @@ from vaultlink.rules.core import (
     RuleContext,
     Section,
     registered,
-    section_for,
 )
 from vaultlink.rules.plugins import load_plugins
 
@@ -165,7 +164,7 @@ def _normalise(ctx: RuleContext, item: FollowUp) -> FollowUp:
         urgency = overdue / scale
     if not overdue:
         urgency = 0.0
-    section = section_for(item.due, ctx.today)
+    section = ctx._section(item.due)  # section_for(item.due, ctx.today), faster
     if (overdue, urgency, section) == (item.overdue_days, item.urgency, item.section):
         return item
     return replace(item, overdue_days=overdue, urgency=urgency, section=section)

@@ -9,6 +9,7 @@ registered with ``@starter_source("name")``. Third-party packages add theirs thr
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -228,8 +229,27 @@ def _link_heading(heading: str) -> str:
     return re.sub(r"\s+", " ", _HEADING_UNSAFE.sub(" ", heading)).strip()
 
 
+_TARGETS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def link_target(vault: Any, path: str) -> str:
     """The note name when it is unique in the vault, else the path without ``.md``."""
+    hasher: object = type(vault).__hash__
+    if hasher is not object.__hash__:  # remembered per vault object (identity) only
+        return _link_target(vault, path)
+    try:
+        known = _TARGETS.get(vault)
+        if known is None:
+            known = _TARGETS[vault] = {}
+    except TypeError:  # a vault-like object that takes no weak reference: no memo
+        return _link_target(vault, path)
+    found = known.get(path)
+    if found is None:
+        found = known[path] = _link_target(vault, path)
+    return found
+
+
+def _link_target(vault: Any, path: str) -> str:
     base = path.rsplit("/", 1)[-1]
     stem = base[:-3] if base.lower().endswith(".md") else base
     no_ext = path[:-3] if path.lower().endswith(".md") else path

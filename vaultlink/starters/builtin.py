@@ -124,6 +124,7 @@ def _mention_blocks(ctx: StarterContext) -> list[tuple[tuple[str, ...], Source]]
             if block.kind != "heading" and block.task is None:
                 out.append((normalise(block.text), Source(own.path, block.line, block.heading)))
     names = {n.lower() for n in ctx.names}
+    under: dict[str | None, bool] = {}  # heading -> whether it names them
     for interaction in index_for(ctx.vault).interactions.get(person.path, ()):
         note = ctx.note(interaction.path)
         if note is None:
@@ -134,13 +135,30 @@ def _mention_blocks(ctx: StarterContext) -> list[tuple[tuple[str, ...], Source]]
         for block in note.blocks:
             if block.kind == "heading" or block.task is not None:
                 continue
-            links_them = any(resolved.get(link) == person.path for link in block.links)
-            heading = (block.heading or "").lower()
-            under_them = any(re.search(rf"\b{re.escape(n)}\b", heading) for n in names if n)
-            if links_them or under_them or alone:
-                out.append((normalise(block.text),
-                            Source(note.path, block.line, block.heading)))
+            if not alone and not any(resolved.get(link) == person.path for link in block.links):
+                under_them = under.get(block.heading)
+                if under_them is None:
+                    heading = (block.heading or "").lower()
+                    under_them = under[block.heading] = any(
+                        _has_word(heading, n) for n in names if n
+                    )
+                if not under_them:
+                    continue
+            out.append((normalise(block.text), Source(note.path, block.line, block.heading)))
     return out
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``re.search(rf"\\b{re.escape(word)}\\b", text)`` for a non-empty ``word``, without
+    compiling a pattern per person."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _is_word(text, at - 1) != _is_word(text, at) and \
+                _is_word(text, end - 1) != _is_word(text, end):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _first_mention(
@@ -371,8 +389,7 @@ def _replace_ascii_name(text: str, name: str, first: str) -> str:
 def loop_phrase(ctx: StarterContext, text: str) -> str | None:
     """The promise in an open-loop task as "send Dana the article", or None when it does not
     start with something to do."""
-    body = _first_names(ctx, clip(clean(text), 16))
-    body = re.sub(rf"^{re.escape(ctx.first)}\s*[:—–-]\s*", "", body)
+    body = _without_lead(_first_names(ctx, clip(clean(text), 16)), ctx.first)
     candidates = [body]
     if ":" in body:
         candidates.append(body.split(":", 1)[1].strip())
@@ -382,6 +399,22 @@ def loop_phrase(ctx: StarterContext, text: str) -> str | None:
             phrase = swap_person(candidate)
             return phrase[0].lower() + phrase[1:]
     return None
+
+
+def _without_lead(text: str, first: str) -> str:
+    """``re.sub(rf"^{re.escape(first)}\\s*[:—–-]\\s*", "", text)`` ("Dana: send the deck"
+    -> "send the deck") without compiling a pattern per person."""
+    if not text.startswith(first):
+        return text
+    at, size = len(first), len(text)
+    while at < size and text[at].isspace():  # `\s` is exactly `str.isspace`
+        at += 1
+    if at == size or text[at] not in ":—–-":
+        return text
+    at += 1
+    while at < size and text[at].isspace():
+        at += 1
+    return text[at:]
 
 
 @starter_source("open-loops")
@@ -447,12 +480,39 @@ def to_direct(question: str, names: Iterable[str]) -> str:
     """A question noted about someone, as you would ask it to them."""
     out = question
     for name in sorted(set(names), key=len, reverse=True):
-        out = re.sub(rf"\b{re.escape(name)}['’]s\b", "your", out)
+        out = _possessive_to_your(out, name)
     for pattern, repl in _THIRD_TO_SECOND:
         out = pattern.sub(repl, out)
     out = out.strip()
     out = out[0].upper() + out[1:] if out else out
     return out if out.endswith("?") else out.rstrip(".!") + "?"
+
+
+def _possessive_to_your(text: str, name: str) -> str:
+    """``re.sub(rf"\\b{re.escape(name)}['’]s\\b", "your", text)`` without compiling a
+    pattern per person: same matches, same result."""
+    if not name:
+        return re.sub(r"\b['’]s\b", "your", text)
+    out: list[str] = []
+    start = 0
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (
+            text[end:end + 1] in ("'", "’") and text[end + 1:end + 2] == "s"
+            and _is_word(text, at - 1) != _is_word(text, at)
+            and not _is_word(text, end + 2)  # "s" is a word character
+        ):
+            out.append(text[start:at])
+            out.append("your")
+            start = end + 2
+            at = text.find(name, start)
+        else:
+            at = text.find(name, at + 1)
+    if not out:
+        return text
+    out.append(text[start:])
+    return "".join(out)
 
 
 def question_text(ctx: StarterContext, raw: str) -> str:
@@ -680,9 +740,10 @@ def last_conversation_starters(ctx: StarterContext) -> Iterator[Starter]:
 
 def rejections(ctx: StarterContext) -> list[Application]:
     """Rejected applications that list this person as a contact, newest decision first."""
+    # the index lists each person's applications in model order, as a scan would
     apps = [
-        a for a in ctx.vault.model.applications.values()
-        if a.status == "rejected" and ctx.person.path in a.contacts
+        a for a in index_for(ctx.vault).applications.get(ctx.person.path, ())
+        if a.status == "rejected"
     ]
     return sorted(apps, key=lambda a: a.decided or date.min, reverse=True)
 

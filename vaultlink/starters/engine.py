@@ -28,6 +28,7 @@ MIN_STARTERS = 2  # generic starters only fill up to this many
 PER_KIND = 2  # at most this many of one kind before other kinds get a turn
 DUE_BONUS = 0.15  # a starter that answers the rule that made the person due ranks higher
 SIMILAR = 0.85  # weighted word overlap at which two starters count as near-duplicates
+_MARGIN = 1e-9  # far above the rounding of any sum of word weights
 
 # Follow-up rule ids (SPEC §3) -> starter kinds that act on them.
 RULE_KINDS: dict[str, frozenset[str]] = {
@@ -113,14 +114,17 @@ def select(
     words = [frozenset(normalise(s.text)) for s in ranked]
     counts: Counter[str] = Counter(w for ws in words for w in ws)
     weights = {word: 1.0 / n for word, n in counts.items()}
+    # each set's total weight, summed once (the same set object sums the same way)
+    totals = [sum(weights[w] for w in ws) for ws in words]
     unique: list[Starter] = []
-    kept_words: list[frozenset[str]] = []
-    for starter, ws in zip(ranked, words, strict=True):
-        if any(_near(ws, other, weights) or (not ws and similar(starter.text, kept.text))
-               for kept, other in zip(unique, kept_words, strict=True)):
+    kept_words: list[tuple[frozenset[str], float]] = []
+    for starter, ws, total in zip(ranked, words, totals, strict=True):
+        if any(_near(ws, other, weights, total, other_total)
+               or (not ws and similar(starter.text, kept.text))
+               for kept, (other, other_total) in zip(unique, kept_words, strict=True)):
             continue
         unique.append(starter)
-        kept_words.append(ws)
+        kept_words.append((ws, total))
     specific = [s for s in unique if s.kind != "generic"]
     generic = [s for s in unique if s.kind == "generic"]
     if len(specific) < MIN_STARTERS:
@@ -148,18 +152,29 @@ def _boost(starter: Starter, due_rules: frozenset[str]) -> Starter:
     return starter
 
 
-def _near(a: frozenset[str], b: frozenset[str], weights: dict[str, float]) -> bool:
+def _near(a: frozenset[str], b: frozenset[str], weights: dict[str, float],
+          total_a: float, total_b: float) -> bool:
     """``text.similar`` on precomputed word sets: words weighted 1 / (how many candidates
-    use them), so the words every template shares count for little."""
+    use them), so the words every template shares count for little. ``total_a`` and
+    ``total_b`` are the sets' summed weights."""
     if not a or not b:
         return False
     if a == b:
         return True
+    if a.isdisjoint(b):  # every weight is positive: nothing shared weighs nothing
+        return False
     shared = sum(weights[w] for w in a & b)
     if not shared:
         return False
-    union = sum(weights[w] for w in a | b)
-    if shared / union >= SIMILAR:
+    # The union weighs total_a + total_b - shared. Summed in another order that can be
+    # off in the last bits (a few ulps per word), so it only settles pairs clearly on one
+    # side of the line; a pair within _MARGIN of it is summed exactly as before.
+    estimate = shared / (total_a + total_b - shared)
+    if estimate >= SIMILAR + _MARGIN:
         return True
-    small = a if sum(weights[w] for w in a) <= sum(weights[w] for w in b) else b
-    return len(small) >= 3 and shared / sum(weights[w] for w in small) >= SIMILAR
+    if estimate > SIMILAR - _MARGIN:
+        union = sum(weights[w] for w in a | b)
+        if shared / union >= SIMILAR:
+            return True
+    small, total = (a, total_a) if total_a <= total_b else (b, total_b)
+    return len(small) >= 3 and shared / total >= SIMILAR

@@ -51,6 +51,7 @@ _LEADING_DATE = re.compile(r"^\s*(?:\d{4}-\d{2}-\d{2})\s*[:—–\-]*\s*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|==)(?=\S)(.+?)(?<=\S)\1")
 
 
+@lru_cache(maxsize=4096)
 def clean(text: str) -> str:
     """Plain text without task boxes, Tasks emoji dates, inline fields, tags and link syntax.
 
@@ -172,6 +173,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _VOWELS = frozenset("aeiouy")
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude, predictable stem: plurals and -ing folded so 'climbing' == 'climb',
     'board games' == 'board game', 'hiking' == 'hike'. Not a linguistic stemmer on purpose:
@@ -199,7 +201,7 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=8192)
 def normalise(text: str) -> tuple[str, ...]:
     """Stemmed content words of ``text``, in order (stop words dropped)."""
-    words = [m.group(0) for m in _WORD.finditer(text.lower())]
+    words = _WORD.findall(text.lower())  # no capturing group: the whole matches
     return tuple(stem(w) for w in words if w not in _STOP)
 
 
