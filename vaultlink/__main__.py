@@ -1,5 +1,5 @@
 """``python -m vaultlink``: the same entry point as the ``vaultlink`` script."""
 
-from vaultlink.cli import main
+from vaultlink.cli import run
 
-main()
+run()

@@ -12,8 +12,9 @@ traceback.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from vaultlink.cli.common import app
@@ -80,3 +81,28 @@ def main() -> None:
         sys.stderr.write(f"error: internal error: {type(exc).__name__}: {exc}\n")
         sys.stderr.write("please report this with the command you ran\n")
         sys.exit(1)
+
+
+def run() -> NoReturn:
+    """The ``vaultlink`` script: :func:`main`, then exit without tearing the interpreter
+    down. A sync of a big vault leaves a few million small records in memory; freeing
+    them one by one at exit costs ~0.4 s at 10,000 notes and achieves nothing (every
+    file vaultlink wrote is closed and synced by then). ``main`` itself returns normally,
+    for callers that embed it."""
+    code: int = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is None:
+            code = 0
+        elif isinstance(exc.code, int):
+            code = exc.code
+        else:
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing left to say anyway
+            code = code or 1
+    os._exit(code)
