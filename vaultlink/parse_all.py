@@ -143,6 +143,24 @@ def _pool_context() -> Any:
     return None
 
 
+def parallel_context(
+    workers: int | None, items: int, threshold: int | None = None, fork_only: bool = False
+) -> tuple[Any, int]:
+    """(multiprocessing context, worker count) for ``items`` notes of work, or
+    (None, 1) to work in this process: one CPU, too few items to pay for workers
+    (``threshold``, default :data:`PARALLEL_THRESHOLD`; spawn needs
+    :data:`SPAWN_THRESHOLD`), or no safe way to start them."""
+    count = min(workers if workers is not None else default_workers(), 61)
+    if count <= 1 or items < (PARALLEL_THRESHOLD if threshold is None else threshold):
+        return None, 1
+    context = _pool_context()
+    if context is None:
+        return None, 1
+    if context.get_start_method() != "fork" and (fork_only or items < SPAWN_THRESHOLD):
+        return None, 1
+    return context, count
+
+
 def _parse_parallel(
     entries: Sequence[FileEntry],
     workers: int,
@@ -192,16 +210,12 @@ def _parse_many(
 ) -> list[tuple[Note, bytes | None]]:
     """Parse ``entries`` (in order), in worker processes when there are many; with
     ``keep`` each note also comes with its cache record."""
-    count = workers if workers is not None else default_workers()
-    if count > 1 and len(entries) >= PARALLEL_THRESHOLD:
-        context = _pool_context()
-        if context is not None and (
-            context.get_start_method() == "fork" or len(entries) >= SPAWN_THRESHOLD
-        ):
-            try:
-                return _parse_parallel(entries, min(count, 61), context, progress)
-            except Exception:  # no processes here (a sandbox, a frozen app): parse alone
-                pass
+    context, count = parallel_context(workers, len(entries))
+    if context is not None:
+        try:
+            return _parse_parallel(entries, count, context, progress)
+        except Exception:  # no processes here (a sandbox, a frozen app): parse alone
+            pass
     out: list[tuple[Note, bytes | None]] = []
     for index, entry in enumerate(entries, 1):
         out.append(_parse_one(entry, keep))
@@ -246,17 +260,12 @@ def parse_described(
     there are many, where notes come back pickled only (None in place of the note).
     ``describe`` must be picklable when spawn is used (a module-level function or a
     partial of one)."""
-    count = workers if workers is not None else default_workers()
-    if count > 1 and len(entries) >= PARALLEL_THRESHOLD:
-        context = _pool_context()
-        if context is not None and (
-            context.get_start_method() == "fork" or len(entries) >= SPAWN_THRESHOLD
-        ):
-            try:
-                return _describe_parallel(entries, describe, min(count, 61), context,
-                                          progress)
-            except Exception:  # no processes here (a sandbox, a frozen app): parse alone
-                pass
+    context, count = parallel_context(workers, len(entries))
+    if context is not None:
+        try:
+            return _describe_parallel(entries, describe, count, context, progress)
+        except Exception:  # no processes here (a sandbox, a frozen app): parse alone
+            pass
     out: list[Parsed] = []
     for index, entry in enumerate(entries, 1):
         note, blob = _parse_one(entry, True)

@@ -49,8 +49,7 @@ from vaultlink.parse_all import (
     LazyNotes,
     _is_racy,
     _no_gc,
-    _pool_context,
-    default_workers,
+    parallel_context,
     parse_described,
     parse_entries,
 )
@@ -185,15 +184,16 @@ def _contribute_many(
     read the rest and send them back pickled (which is also what the cache stores)."""
     global _SHARED
     out: dict[str, tuple[Contribution, _Blobs | None]] = {}
-    count = workers if workers is not None else default_workers()
-    context = _pool_context() if count > 1 and len(paths) >= PARALLEL_CONTRIBUTIONS else None
-    if context is None or context.get_start_method() != "fork":
+    context, count = parallel_context(
+        workers, len(paths), threshold=PARALLEL_CONTRIBUTIONS, fork_only=True
+    )
+    if context is None:
         for path in paths:
             out[path] = (contribute(notes[path], facts[path], index, config), None)
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    helpers = min(count, 61) - 1
+    helpers = count - 1
     share = len(paths) // (helpers + 1)
     mine, theirs = paths[:share], paths[share:]
     size = max(200, len(theirs) // (helpers * 4) or 1)
