@@ -72,8 +72,14 @@ _ends = st.sampled_from([BLOCK_END, f"{BLOCK_END} \t"])
 _markers = _starts | _ends
 
 
+def _opens_no_fence(line: str) -> bool:
+    return not line.lstrip(" ").startswith(("```", "~~~"))
+
+
 def _plain_lines(fences: bool) -> st.SearchStrategy[list[str]]:
-    options = [_free_text, _structured, *([_fences] if fences else [])]
+    # Free text can spell a fence too ("```"): without fences, it must not.
+    text = _free_text if fences else _free_text.filter(_opens_no_fence)
+    options = [text, _structured, *([_fences] if fences else [])]
     return st.lists(st.one_of(*options), max_size=25)
 
 
