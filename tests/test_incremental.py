@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 import vaultlink
-import vaultlink.parse_all as parse_all
 import vaultlink.state as state
 from benchmarks.generate import generate
 from vaultlink.cache import loads as cache_loads
@@ -214,13 +213,18 @@ def test_random_edit_sequences_match_a_fresh_build(tmp_path: Path, seed: int) ->
 def test_parallel_contributions_equal_sequential(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Notes read in forked workers give the very model one process gives."""
+    """Notes read again from the cache (here: the config changed, so every note is)
+    are shared between this process and a forked worker, and give the very model one
+    process gives."""
     root = tmp_path / "vault"
     generate(300, root, seed=11)
     _age(root)
+    vaultlink.load(root, workers=1)  # the cache, under the old config
+    (root / "vaultlink.toml").write_text('[rules]\ndefault_cadence = "monthly"\n',
+                                         encoding="utf-8")
+    _touch_old(root / "vaultlink.toml")
     sequential = vaultlink.load(root, use_cache=False, workers=1)
     monkeypatch.setattr(state, "PARALLEL_CONTRIBUTIONS", 1)
-    monkeypatch.setattr(parse_all, "PARALLEL_THRESHOLD", 1)  # parsed in workers too
     pids = tmp_path / "pids.txt"
     real = contribute
 
@@ -230,13 +234,14 @@ def test_parallel_contributions_equal_sequential(
         return real(*args)
 
     monkeypatch.setattr(state, "contribute", recording)
-    parallel = vaultlink.load(root, workers=2)  # cold: every note read, some elsewhere
+    parallel = vaultlink.load(root, workers=2)
     assert parallel.model == sequential.model
     assert parallel.problems == sequential.problems
     assert dict(parallel.notes) == dict(sequential.notes)
-    seen = set(pids.read_text().split())
-    assert str(os.getpid()) in seen  # this process read some notes,
-    assert len(seen) == 2  # and one worker the others
+    seen = pids.read_text().split()
+    assert len(seen) == len(sequential.notes)  # every note read again,
+    assert str(os.getpid()) in seen  # some by this process
+    assert len(set(seen)) == 2  # and the others by one worker
 
 
 def test_a_sync_with_ticks_rebuilds_only_the_notes_it_changes(

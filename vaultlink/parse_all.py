@@ -22,6 +22,7 @@ import time
 from collections.abc import (
     Callable,
     ItemsView,
+    Iterable,
     Iterator,
     KeysView,
     Mapping,
@@ -30,17 +31,19 @@ from collections.abc import (
 )
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from vaultlink.cache import CacheFile, dumps, loads, write_cache
 from vaultlink.notes import Note, read_note
 from vaultlink.scan import FileEntry
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from vaultlink.model import Model
     from vaultlink.resolve import Resolver
 
-__all__ = ["PARALLEL_THRESHOLD", "LazyNotes", "parse_entries"]
+__all__ = ["PARALLEL_THRESHOLD", "LazyNotes", "NoteWorkers", "parse_entries"]
 
 ProgressCallback = Callable[[int, int], None]
 Builder = Callable[[Sequence[Note]], "tuple[Resolver, Model]"]
@@ -94,8 +97,8 @@ def default_workers() -> int:
 # ------------------------------------------------------------------------------ parsing
 
 
-def _parse_one(entry: FileEntry, keep: bool) -> tuple[Note, bytes | None]:
-    note = read_note(entry.path, entry.abspath)
+def _parse_one(path: str, location: str, keep: bool) -> tuple[Note, bytes | None]:
+    note = read_note(path, Path(location))
     if not keep:
         return note, None
     try:
@@ -103,19 +106,6 @@ def _parse_one(entry: FileEntry, keep: bool) -> tuple[Note, bytes | None]:
     except Exception:  # a value the cache does not store: parse it again next time
         blob = None
     return note, blob
-
-
-def _parse_chunk(items: Sequence[tuple[str, str]]) -> list[tuple[bytes | None, Note | None]]:
-    """Worker side: parse files, send back each note pickled by the cache's fast
-    pickler (the blob is reused as the cache record, so the parent never re-pickles)."""
-    out: list[tuple[bytes | None, Note | None]] = []
-    for path, abspath in items:
-        note = read_note(path, Path(abspath))
-        try:
-            out.append((dumps(note), None))
-        except Exception:
-            out.append((None, note))
-    return out
 
 
 def _pool_context() -> Any:
@@ -161,151 +151,286 @@ def parallel_context(
     return context, count
 
 
-def _parse_parallel(
-    entries: Sequence[FileEntry],
-    workers: int,
-    context: Any,
-    progress: Callable[[int], None],
-) -> list[tuple[Note, bytes | None]]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    total = len(entries)
-    size = max(25, min(400, total // (workers * 8) or 1))
-    chunks = [
-        [(e.path, str(e.abspath)) for e in entries[start : start + size]]
-        for start in range(0, total, size)
-    ]
-    results: list[list[tuple[Note, bytes | None]] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, _no_gc():
-        futures = {pool.submit(_parse_chunk, chunk): index for index, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            index = futures[future]
-            # unpickle while the workers go on with the other chunks
-            results[index] = _received(chunks[index], future.result())
-            progress(len(chunks[index]))
-    return [item for result in results if result is not None for item in result]
-
-
-def _received(
-    chunk: Sequence[tuple[str, str]], result: Sequence[tuple[bytes | None, Note | None]]
-) -> list[tuple[Note, bytes | None]]:
-    out: list[tuple[Note, bytes | None]] = []
-    for (path, abspath), (blob, note) in zip(chunk, result, strict=True):
-        if note is None and blob is not None:
-            try:
-                note = loads(blob)
-            except Exception:
-                note = None
-        if not isinstance(note, Note) or note.path != path:
-            note, blob = read_note(path, Path(abspath)), None
-        out.append((note, blob))
-    return out
-
-
-def _parse_many(
-    entries: Sequence[FileEntry],
-    workers: int | None,
-    progress: Callable[[int], None],
-    keep: bool = True,
-) -> list[tuple[Note, bytes | None]]:
-    """Parse ``entries`` (in order), in worker processes when there are many; with
-    ``keep`` each note also comes with its cache record."""
-    context, count = parallel_context(workers, len(entries))
-    if context is not None:
-        try:
-            return _parse_parallel(entries, count, context, progress)
-        except Exception:  # no processes here (a sandbox, a frozen app): parse alone
-            pass
-    out: list[tuple[Note, bytes | None]] = []
-    for index, entry in enumerate(entries, 1):
-        out.append(_parse_one(entry, keep))
-        if index % 100 == 0:
-            progress(100)
-    progress(len(entries) % 100)
-    return out
-
-
-# ------------------------------------------------------------------------------ for state.py
+# ------------------------------------------------------------------------------ workers
 
 # (note or None, its cache record or None, what ``describe`` said of it or None)
 Parsed = tuple["Note | None", "bytes | None", Any]
+# A second pass over the notes a worker holds: (note, what ``describe`` said of it, the
+# payload sent once to every worker) -> an answer for the parent, or None.
+HeldTask = Callable[[Note, Any, Any], Any]
+_BATCH = 250  # answers a message in a second pass
 
 
-def _describe_chunk(
-    items: Sequence[tuple[str, str]], describe: Callable[[Note], Any]
-) -> list[tuple[bytes | None, Note | None, Any]]:
-    """Worker side: parse, describe and pickle each note. The parent keeps the pickled
-    record as it is (the cache stores it; the note is unpickled only if needed)."""
-    out: list[tuple[bytes | None, Note | None, Any]] = []
-    for path, abspath in items:
-        note = read_note(path, Path(abspath))
+def _describe_one(note: Note, describe: Callable[[Note], Any] | None) -> Any:
+    if describe is None:
+        return None
+    try:
+        return describe(note)
+    except Exception:  # the caller works it out again, and reports what went wrong
+        return None
+
+
+def _work(conn: Connection, describe: Callable[[Note], Any] | None) -> None:
+    """A worker: parse the chunks it is sent, keeping every note (with what ``describe``
+    said of it), then run second passes over the notes it holds, until told to stop
+    or the parent is gone."""
+    gc.disable()  # records hold no cycles, and the worker lives for seconds
+    held: dict[str, tuple[Note, Any]] = {}
+    payload: Any = None
+    try:
+        while True:
+            message = conn.recv()
+            if message[0] == "parse":
+                out: list[tuple[bytes | None, Note | None, Any]] = []
+                for path, abspath in message[1]:
+                    note = read_note(path, Path(abspath))
+                    extra = _describe_one(note, describe)
+                    held[path] = (note, extra)
+                    try:
+                        out.append((dumps(note), None, extra))
+                    except Exception:  # a value the cache does not store: send it whole
+                        out.append((None, note, extra))
+                conn.send(out)
+            elif message[0] == "payload":
+                payload = message[1]
+            elif message[0] == "each":
+                task: HeldTask = message[1]
+                batch: list[tuple[str, Any]] = []
+                for path in message[2]:
+                    found = held.get(path)
+                    answer = None
+                    if found is not None:
+                        try:
+                            answer = task(found[0], found[1], payload)
+                        except Exception:  # the parent does this note itself
+                            answer = None
+                    batch.append((path, answer))
+                    if len(batch) == _BATCH:
+                        conn.send(("more", batch))
+                        batch = []
+                conn.send(("done", batch))
+            else:
+                return
+    except (EOFError, OSError):  # the parent stopped listening
+        return
+
+
+def _ready(conns: list[Connection]) -> list[Connection]:
+    """The connections with something to read (blocks until one has)."""
+    from multiprocessing.connection import wait
+
+    return cast("list[Connection]", wait(conns))
+
+
+class NoteWorkers:
+    """Worker processes that keep the notes they parse.
+
+    A second pass over those notes (:meth:`each`: reading them against the whole
+    vault's index) then runs where the notes already are, so only answers travel,
+    never the notes. Workers are fed one chunk at a time, whichever is free first. A
+    worker that dies loses nothing: its chunk is parsed here, and the notes it held
+    are missing from :meth:`each`'s answers, for the caller to do itself.
+    """
+
+    def __init__(self, context: Any, count: int, describe: Callable[[Note], Any] | None):
+        self._conns: list[Connection] = []
+        self._processes: list[Any] = []
+        self._alive: set[int] = set()
+        self._describe = describe
+        self.holder: dict[str, int] = {}  # path -> the worker holding its note
         try:
-            extra = describe(note)
-        except Exception:
-            extra = None
+            for number in range(count):
+                mine, theirs = context.Pipe()
+                process = context.Process(
+                    target=_work, args=(theirs, describe), daemon=True,
+                    name=f"vaultlink-worker-{number}",
+                )
+                process.start()
+                theirs.close()
+                self._conns.append(mine)
+                self._processes.append(process)
+                self._alive.add(number)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> NoteWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _lost(self, number: int) -> None:
+        self._alive.discard(number)
+        self.holder = {p: w for p, w in self.holder.items() if w != number}
+
+    def _send(self, number: int, message: Any) -> bool:
         try:
-            out.append((dumps(note), None, extra))
-        except Exception:
-            out.append((None, note, extra))
-    return out
+            self._conns[number].send(message)
+        except (OSError, ValueError):
+            self._lost(number)
+            return False
+        return True
+
+    def parse(self, entries: Sequence[FileEntry], progress: Callable[[int], None]) -> list[Parsed]:
+        """Parse and describe ``entries``; results in order, each note pickled only
+        (None in place of the note) unless it could not be pickled.
+
+        Each worker has two chunks in hand, so it never waits for the next; chunks
+        shrink towards the end, so the workers finish together."""
+        from collections import deque
+
+        items = [(e.path, e.location) for e in entries]
+        total = len(items)
+        start = 0
+        chunks: dict[int, list[tuple[str, str]]] = {}  # by where they start
+        results: dict[int, list[Parsed]] = {}
+        busy: dict[int, deque[int]] = {n: deque() for n in self._alive}
+
+        def feed(number: int) -> None:
+            nonlocal start
+            while start < total and number in self._alive and len(busy[number]) < 2:
+                size = max(25, min(400, (total - start) // (len(self._alive) * 4)))
+                chunk = items[start : start + size]
+                if not self._send(number, ("parse", chunk)):
+                    return
+                chunks[start] = chunk
+                busy[number].append(start)
+                start += len(chunk)
+
+        def here(at: int) -> None:
+            results[at] = self._parse_here(chunks[at])
+            progress(len(chunks[at]))
+
+        for number in sorted(self._alive):
+            feed(number)
+        while any(busy.values()):
+            for conn in _ready([self._conns[n] for n, held in busy.items() if held]):
+                number = self._conns.index(conn)
+                at = busy[number].popleft()
+                try:
+                    answer = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(number)
+                    for lost in (at, *busy.pop(number)):
+                        here(lost)
+                    continue
+                results[at] = [(note, blob, extra) for blob, note, extra in answer]
+                for path, _ in chunks[at]:
+                    self.holder[path] = number
+                progress(len(chunks[at]))
+                feed(number)
+        if start < total:  # every worker is gone: the rest is parsed here
+            chunks[start] = items[start:]
+            here(start)
+        return [item for at in sorted(results) for item in results[at]]
+
+    def _parse_here(self, chunk: Sequence[tuple[str, str]]) -> list[Parsed]:
+        out: list[Parsed] = []
+        for path, abspath in chunk:
+            note, blob = _parse_one(path, abspath, True)
+            out.append((note, blob, _describe_one(note, self._describe)))
+        return out
+
+    def each(self, task: HeldTask, payload: Any, paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """Start ``task`` on every held note among ``paths`` (``payload`` is sent once
+        to each worker); the answers arrive as the returned iterator is read. Notes no
+        live worker holds, and those whose answer is None, are left out."""
+        groups: dict[int, list[str]] = {}
+        for path in paths:
+            number = self.holder.get(path)
+            if number is not None:
+                groups.setdefault(number, []).append(path)
+        waiting: set[int] = set()
+        for number, group in groups.items():
+            if self._send(number, ("payload", payload)) and self._send(
+                number, ("each", task, group)
+            ):
+                waiting.add(number)
+        return self._answers(waiting)
+
+    def _answers(self, waiting: set[int]) -> Iterator[tuple[str, Any]]:
+        by_conn = {self._conns[n]: n for n in waiting}
+        while by_conn:
+            for conn in _ready(list(by_conn)):
+                number = by_conn[conn]
+                try:
+                    kind, batch = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(number)
+                    del by_conn[conn]
+                    continue
+                for path, answer in batch:
+                    if answer is not None:
+                        yield path, answer
+                if kind == "done":
+                    del by_conn[conn]
+
+    def close(self) -> None:
+        """Stop every worker (and with it the notes it holds)."""
+        for number in sorted(self._alive):
+            self._send(number, ("stop",))
+        for conn in self._conns:
+            conn.close()
+        for process in self._processes:
+            process.join(timeout=2)
+            if process.is_alive():  # pragma: no cover - a stuck worker
+                process.terminate()
+                process.join(timeout=2)
+        self._alive.clear()
+        self._conns = []
+        self._processes = []
+        self.holder = {}
+
+
+def start_workers(
+    workers: int | None, items: int, describe: Callable[[Note], Any] | None
+) -> NoteWorkers | None:
+    """Worker processes for parsing ``items`` notes, or None when they would not pay
+    (see :func:`parallel_context`) or cannot be started here (a sandbox, a frozen app)."""
+    context, count = parallel_context(workers, items)
+    if context is None:
+        return None
+    try:
+        return NoteWorkers(context, count, describe)
+    except Exception:
+        return None
 
 
 def parse_described(
     entries: Sequence[FileEntry],
-    describe: Callable[[Note], Any],
-    workers: int | None,
+    describe: Callable[[Note], Any] | None,
     progress: Callable[[int], None],
+    pool: NoteWorkers | None = None,
+    keep: bool = True,
 ) -> list[Parsed]:
-    """Parse ``entries`` (in order) and describe each note; in worker processes when
-    there are many, where notes come back pickled only (None in place of the note).
-    ``describe`` must be picklable when spawn is used (a module-level function or a
-    partial of one)."""
-    context, count = parallel_context(workers, len(entries))
-    if context is not None:
-        try:
-            return _describe_parallel(entries, describe, count, context, progress)
-        except Exception:  # no processes here (a sandbox, a frozen app): parse alone
-            pass
+    """Parse ``entries`` (in order) and describe each note, in ``pool``'s workers when
+    given (notes then come back pickled only: None in place of the note); in this
+    process each note comes with its cache record if ``keep``. ``describe`` must be
+    picklable when spawn is used (a module-level function or a partial of one)."""
+    if pool is not None:
+        return pool.parse(entries, progress)
     out: list[Parsed] = []
     for index, entry in enumerate(entries, 1):
-        note, blob = _parse_one(entry, True)
-        try:
-            extra = describe(note)
-        except Exception:
-            extra = None
-        out.append((note, blob, extra))
+        note, blob = _parse_one(entry.path, entry.location, keep)
+        out.append((note, blob, _describe_one(note, describe)))
         if index % 100 == 0:
             progress(100)
     progress(len(entries) % 100)
     return out
 
 
-def _describe_parallel(
-    entries: Sequence[FileEntry],
-    describe: Callable[[Note], Any],
-    workers: int,
-    context: Any,
-    progress: Callable[[int], None],
-) -> list[Parsed]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    total = len(entries)
-    size = max(25, min(400, total // (workers * 8) or 1))
-    chunks = [
-        [(e.path, str(e.abspath)) for e in entries[start : start + size]]
-        for start in range(0, total, size)
-    ]
-    results: list[list[Parsed] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(_describe_chunk, chunk, describe): index
-            for index, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = [(note, blob, extra) for blob, note, extra in future.result()]
-            progress(len(chunks[index]))
-    return [item for result in results if result is not None for item in result]
+def note_of(path: str, location: str, parsed: Parsed) -> tuple[Note, bytes | None]:
+    """The note (unpickled if it came back pickled only) and its record."""
+    note, blob, _ = parsed
+    if note is None and blob is not None:
+        try:
+            note = loads(blob)
+        except Exception:
+            note = None
+    if not isinstance(note, Note) or note.path != path:
+        return read_note(path, Path(location)), None
+    return note, blob
 
 
 # ------------------------------------------------------------------------------ lazy notes
@@ -416,9 +541,17 @@ def _parse_with_index(
                     continue
             todo.append(position)
     step(total - len(todo))
-    fresh = _parse_many([entries[i] for i in todo], workers, step, keep)
-    for position, (note, blob) in zip(todo, fresh, strict=True):
-        if blob is not None and _is_racy(entries[position].mtime_ns, started):
+    chosen = [entries[i] for i in todo]
+    pool = start_workers(workers, len(chosen), None)
+    try:
+        with _no_gc():
+            parsed = parse_described(chosen, None, step, pool, keep)
+    finally:
+        if pool is not None:
+            pool.close()
+    for position, entry, item in zip(todo, chosen, parsed, strict=True):
+        note, blob = note_of(entry.path, entry.location, item)
+        if not keep or (blob is not None and _is_racy(entry.mtime_ns, started)):
             blob = None
         out[position] = (note, blob)
     return [item for item in out if item is not None]

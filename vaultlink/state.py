@@ -47,11 +47,12 @@ from vaultlink.model import (
 from vaultlink.notes import Note
 from vaultlink.parse_all import (
     LazyNotes,
+    NoteWorkers,
     _is_racy,
     _no_gc,
     parallel_context,
     parse_described,
-    parse_entries,
+    start_workers,
 )
 from vaultlink.problems import Problem
 from vaultlink.resolve import Resolver, changed_names, path_name
@@ -159,6 +160,15 @@ def _pickled(part: Contribution) -> _Blobs:
     )
 
 
+def _held_contribution(note: Note, fact: Any, payload: tuple[VaultIndex, Config]) -> _Blobs | None:
+    """Worker side (a parse worker holding ``note``): its contribution, pickled as the
+    cache stores it."""
+    if not isinstance(fact, NoteFacts):
+        return None
+    index, config = payload
+    return _pickled(contribute(note, fact, index, config))
+
+
 def _contribute_chunk(paths: Sequence[str]) -> list[tuple[str, _Blobs | None]]:
     """Worker side (forked): read these notes against the inherited index."""
     assert _SHARED is not None
@@ -179,9 +189,41 @@ def _contribute_many(
     index: VaultIndex,
     config: Config,
     workers: int | None,
+    pool: NoteWorkers | None = None,
 ) -> dict[str, tuple[Contribution, _Blobs | None]]:
-    """Contributions of ``paths``: this process reads a share while forked workers
-    read the rest and send them back pickled (which is also what the cache stores)."""
+    """Contributions of ``paths``. Notes ``pool``'s workers hold (they parsed them) are
+    read there; of the rest, this process reads a share while forked workers read the
+    others. Workers send contributions back pickled, which is what the cache stores."""
+    out: dict[str, tuple[Contribution, _Blobs | None]] = {}
+    if pool is not None and paths:
+        answers = pool.each(_held_contribution, (index, config), paths)
+        for path in paths:
+            if path not in pool.holder:
+                out[path] = (contribute(notes[path], facts[path], index, config), None)
+        for path, blobs in answers:
+            try:
+                part = loads(blobs[0])
+            except Exception:
+                continue
+            if isinstance(part, Contribution):
+                out[path] = (part, blobs)
+        for path in paths:  # a worker failed, or its answer did not come back whole
+            if path not in out:
+                out[path] = (contribute(notes[path], facts[path], index, config), None)
+        return out
+    return _contribute_forked(paths, notes, facts, index, config, workers)
+
+
+def _contribute_forked(
+    paths: Sequence[str],
+    notes: Mapping[str, Note],
+    facts: Mapping[str, NoteFacts],
+    index: VaultIndex,
+    config: Config,
+    workers: int | None,
+) -> dict[str, tuple[Contribution, _Blobs | None]]:
+    """Contributions of ``paths`` no worker holds: this process reads a share while
+    forked workers (which inherit the notes and the index) read the rest."""
     global _SHARED
     out: dict[str, tuple[Contribution, _Blobs | None]] = {}
     context, count = parallel_context(
@@ -291,11 +333,13 @@ def build_state(
     keep: bool = False,
     workers: int | None = None,
     given: Mapping[str, NoteFacts] | None = None,
+    pool: NoteWorkers | None = None,
 ) -> _Built:
     """Facts, resolver, contributions and model, reusing ``old`` parts where valid.
 
     ``fresh`` are paths parsed in this run (their parts are never reused), ``given``
-    facts already worked out for some of them (by the parse workers);
+    facts already worked out for some of them (by the parse workers), ``pool`` the
+    workers still holding the notes they parsed;
     ``uncacheable`` paths get no stored parts; with ``keep`` the new parts are pickled
     for the cache.
     """
@@ -368,7 +412,7 @@ def build_state(
                 continue
         todo.append(path)
     reused = len(parts_found)
-    parts_found.update(_contribute_many(todo, notes, facts, index, config, workers))
+    parts_found.update(_contribute_many(todo, notes, facts, index, config, workers, pool))
     contributions: dict[str, Contribution] = {}
     kept: dict[str, tuple[int, int, NoteFacts, bytes, str, str]] = {}
     for entry in entries:
@@ -429,20 +473,8 @@ def load_state(
     what changed allows. With ``use_cache=False`` the cache is neither read nor
     written."""
     started = time.time_ns()
-    if not use_cache:
-        every = {
-            note.path: note
-            for note in parse_entries(root, scanned.notes, use_cache=False, workers=workers,
-                                      progress=progress)
-        }
-        with _no_gc():
-            built = build_state(scanned.notes, every, scanned, settings, config,
-                                workers=workers)
-        return LoadedState(every, built.resolver, built.model, built.model.problems,
-                           pieces=built.pieces)
-
-    key = state_key(scanned, settings, config)
-    cache = CacheFile.open(root)
+    key = state_key(scanned, settings, config) if use_cache else None
+    cache = CacheFile.open(root) if use_cache else None
     index: Mapping[str, Any] = {}
     old: _Parts | None = None
     same_state = False
@@ -472,41 +504,50 @@ def load_state(
             progress(done, total)
 
     describe = partial(note_facts, settings=settings, config=config)
-    with _no_gc():
-        parsed = parse_described(todo, describe, workers, step)
-    # Notes parsed in workers come back pickled only: they are unpickled when read.
-    parsed_notes: dict[str, Note] = {}
-    given: dict[str, NoteFacts] = {}
-    loadable: dict[str, bytes] = {}
-    blobs: dict[str, bytes] = {}  # what the notes section stores
-    uncacheable: set[str] = set()
-    for entry, (note, blob, fact) in zip(todo, parsed, strict=True):
-        if note is not None:
-            parsed_notes[entry.path] = note
-        if isinstance(fact, NoteFacts):
-            given[entry.path] = fact
-        if blob is not None:
-            loadable[entry.path] = blob
-        if blob is None or _is_racy(entry.mtime_ns, started):
-            uncacheable.add(entry.path)
-        else:
-            blobs[entry.path] = blob
-    del parsed
-    fresh = frozenset(entry.path for entry in todo)
-    for entry in scanned.notes:
-        if entry.path not in fresh:
-            record = index.get(entry.path)
-            blobs[entry.path] = loadable[entry.path] = record[2]  # type: ignore[index]
-    index = {}
-    entries = {entry.path: entry for entry in scanned.notes}
-    notes = LazyNotes(entries, lambda: loadable, parsed_notes)
+    # Workers keep the notes they parse, and read them against the vault later.
+    pool = start_workers(workers, len(todo), describe)
+    try:
+        with _no_gc():
+            parsed = parse_described(todo, describe, step, pool, keep=use_cache)
+        # Notes parsed in workers come back pickled only: unpickled when read.
+        parsed_notes: dict[str, Note] = {}
+        given: dict[str, NoteFacts] = {}
+        loadable: dict[str, bytes] = {}
+        blobs: dict[str, bytes] = {}  # what the notes section stores
+        uncacheable: set[str] = set()
+        for entry, (note, blob, fact) in zip(todo, parsed, strict=True):
+            if note is not None:
+                parsed_notes[entry.path] = note
+            if isinstance(fact, NoteFacts):
+                given[entry.path] = fact
+            if blob is not None:
+                loadable[entry.path] = blob
+            if blob is None or _is_racy(entry.mtime_ns, started):
+                uncacheable.add(entry.path)
+            else:
+                blobs[entry.path] = blob
+        del parsed
+        fresh = frozenset(entry.path for entry in todo)
+        for entry in scanned.notes:
+            if entry.path not in fresh:
+                record = index.get(entry.path)
+                blobs[entry.path] = loadable[entry.path] = record[2]  # type: ignore[index]
+        index = {}
+        entries = {entry.path: entry for entry in scanned.notes}
+        notes = LazyNotes(entries, lambda: loadable, parsed_notes)
 
-    with _no_gc():
-        built = build_state(
-            scanned.notes, notes, scanned, settings, config, old=old,
-            fresh=fresh, uncacheable=frozenset(uncacheable), keep=True,
-            workers=workers, given=given,
-        )
+        with _no_gc():
+            built = build_state(
+                scanned.notes, notes, scanned, settings, config, old=old,
+                fresh=fresh, uncacheable=frozenset(uncacheable), keep=use_cache,
+                workers=workers, given=given, pool=pool,
+            )
+    finally:
+        if pool is not None:
+            pool.close()
+    if key is None:  # no cache
+        return LoadedState(notes, built.resolver, built.model, built.model.problems,
+                           pieces=built.pieces)
     model = built.model
     racy = bool(uncacheable)
     with _no_gc():
