@@ -205,3 +205,24 @@ def test_spawned_workers_give_the_same_vault(
     _same_vault(sequential, vaultlink.load(synthetic, use_cache=False, workers=2))
     assert calls == [len(sequential.notes)]
     assert sorted(answered) == sorted(sequential.notes)
+
+
+def test_workers_exit_on_their_own_once_the_load_is_done(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_all, "PARALLEL_THRESHOLD", 1)
+    started: list[Any] = []
+    real = parse_all.NoteWorkers.close
+
+    def spy(self: parse_all.NoteWorkers) -> None:
+        started.extend(self._processes)
+        real(self)
+
+    monkeypatch.setattr(parse_all.NoteWorkers, "close", spy)
+    vaultlink.load(synthetic, use_cache=False, workers=2)
+    assert len(started) == 2
+    for process in started:
+        process.join(10)
+    assert [p.exitcode for p in started] == [0, 0]  # stopped when told, not killed
+    parse_all._reap(0)
+    assert parse_all._STOPPING == []

@@ -374,13 +374,12 @@ class CacheFile:
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(offset)
-                data = handle.read(length + _TOKEN_SIZE)
+                if handle.read(_TOKEN_SIZE) != self.token:
+                    return None
+                body = handle.read(length)  # read apart from the token: no 20 MB copy
         except OSError:
             return None
-        if len(data) != length + _TOKEN_SIZE or data[:_TOKEN_SIZE] != self.token:
-            return None
-        body = data[_TOKEN_SIZE:]
-        if zlib.crc32(body) != crc:
+        if len(body) != length or zlib.crc32(body) != crc:
             return None
         return body
 
