@@ -7,10 +7,10 @@ file (frontmatter included), so a problem or a source points where an editor wou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
 from vaultlink.problems import Problem
@@ -179,7 +179,7 @@ def parse_note(path: str, text: str) -> Note:
     return _parse_note(path, text)
 
 
-def read_note(path: str, abspath: Path) -> Note:
+def read_note(path: str, abspath: str | os.PathLike[str]) -> Note:
     """Read a file as UTF-8 (BOM allowed) and parse it. Never raises: unreadable
     files give a Note with an ``unreadable-file`` problem."""
     from vaultlink.parse import read_note as _read_note

@@ -7,12 +7,12 @@ regexes here run on one token's text (task emoji dates) or on frontmatter.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -574,8 +574,8 @@ def parse_note(path: str, text: str) -> Note:
         )
 
 
-def read_note(path: str, abspath: Path) -> Note:
-    """Read and parse one file. Never raises.
+def read_note(path: str, abspath: str | os.PathLike[str]) -> Note:
+    """Read and parse one file (``abspath``: where it is read from). Never raises.
 
     An OSError gives a Note with only an ``unreadable-file`` error. Bytes that are not
     valid UTF-8 are decoded with U+FFFD replacements and still parsed (links and
@@ -583,7 +583,8 @@ def read_note(path: str, abspath: Path) -> Note:
     warning naming the line of the first bad byte.
     """
     try:
-        data = abspath.read_bytes()
+        with open(abspath, "rb") as handle:  # not Path.read_bytes: a Path per note costs
+            data = handle.read()
     except OSError as exc:
         return Note(
             path=path,

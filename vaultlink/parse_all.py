@@ -99,7 +99,7 @@ def default_workers() -> int:
 
 
 def _parse_one(path: str, location: str, keep: bool) -> tuple[Note, bytes | None]:
-    note = read_note(path, Path(location))
+    note = read_note(path, location)
     if not keep:
         return note, None
     try:
@@ -184,7 +184,7 @@ def _work(conn: Connection, describe: Callable[[Note], Any] | None) -> None:
             if message[0] == "parse":
                 out: list[tuple[bytes | None, Note | None, Any]] = []
                 for path, abspath in message[1]:
-                    note = read_note(path, Path(abspath))
+                    note = read_note(path, abspath)
                     extra = _describe_one(note, describe)
                     held[path] = (note, extra)
                     try:
@@ -448,7 +448,7 @@ def note_of(path: str, location: str, parsed: Parsed) -> tuple[Note, bytes | Non
         except Exception:
             note = None
     if not isinstance(note, Note) or note.path != path:
-        return read_note(path, Path(location)), None
+        return read_note(path, location), None
     return note, blob
 
 
@@ -493,7 +493,7 @@ class LazyNotes(Mapping[str, Note]):
         note = (
             found
             if isinstance(found, Note) and found.path == path
-            else read_note(entry.path, entry.abspath)
+            else read_note(entry.path, entry.location)
         )
         self._notes[path] = note
         return note
