@@ -448,3 +448,53 @@ def test_installing_a_package_invalidates_a_stored_sync(
     assert calls == [TODAY, TODAY]
     vaultlink.load(root).sync(TODAY)
     assert calls == [TODAY, TODAY]  # and stored again
+
+
+# ------------------------------------------------------------------------------ background
+
+
+def test_a_large_vaults_cache_is_written_by_a_forked_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large vaults: a forked process pickles and writes the cache while this one goes
+    on; anything here that opens the cache waits for it, and it equals what a write
+    in this process gives."""
+    import vaultlink.state as state
+
+    root = _copy_sample(tmp_path)
+    reference = vaultlink.load(root)  # written here (85 notes: below the threshold)
+    assert cache._WRITING == []
+    written_here = cache.CacheFile.open(root)
+    assert written_here is not None
+    expected = {name: written_here.section(name) for name in ("notes", "parts", "key")}
+    _cache_path(root).unlink()
+
+    monkeypatch.setattr(state, "BACKGROUND_WRITE", 1)
+    parsed = _count_parses(monkeypatch)
+    first = vaultlink.load(root)
+    assert len(cache._WRITING) == 1  # a child is (or was) writing, not yet collected
+    found = cache.CacheFile.open(root)  # waits for it
+    assert cache._WRITING == []
+    assert found is not None
+    assert {name: found.section(name) for name in expected} == expected
+    parsed.clear()
+    second = vaultlink.load(root)
+    assert parsed == []  # every note from the cache the child wrote
+    _same(first, second)
+    _same(reference, second)
+
+
+def test_a_background_write_that_fails_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vaultlink.state as state
+
+    root = _copy_sample(tmp_path)
+    monkeypatch.setattr(state, "BACKGROUND_WRITE", 1)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("VAULTLINK_CACHE_DIR", str(blocked / "cache"))
+    first = vaultlink.load(root)
+    cache.finish_writes()
+    assert not (blocked / "cache").exists()
+    _same(first, vaultlink.load(root, use_cache=False))

@@ -42,3 +42,46 @@ def test_long_output_is_flushed_in_full(tmp_path: Path) -> None:
 def test_usage_errors_keep_their_exit_code() -> None:
     done = _run("sync", "--no-such-option")
     assert done.returncode == 2
+
+
+def test_the_cache_written_in_the_background_is_complete_when_the_script_exits(
+    tmp_path: Path,
+) -> None:
+    """From 1,000 notes the cache is written by a forked process; the script waits for
+    it, so the next command finds it whole."""
+    import os
+    import time
+
+    from benchmarks.generate import generate
+    from vaultlink import cache, state
+
+    root = tmp_path / "vault"
+    generate(state.BACKGROUND_WRITE, root, seed=3)
+    when = time.time() - 600  # not "racy": every note is cached
+    for path in root.rglob("*"):
+        os.utime(path, (when, when))
+    # The forked writer takes its time: the script must still not exit before it is done.
+    slow_writer = (
+        "import sys, time\n"
+        "import vaultlink.cache as cache\n"
+        "real = cache.write_cache\n"
+        "def slow(*args, **kwargs):\n"
+        "    time.sleep(1.0)\n"
+        "    return real(*args, **kwargs)\n"
+        "cache.write_cache = slow\n"
+        "from vaultlink.cli import run\n"
+        f"sys.argv = ['vaultlink', 'due', '--vault', {str(root)!r}, '--today', '2026-11-23']\n"
+        "run()\n"
+    )
+    # Output to a file, not a pipe: the test must wait for the script, not for every
+    # process holding its pipe open.
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as errors:
+        done = subprocess.run([sys.executable, "-c", slow_writer], stdout=subprocess.DEVNULL,
+                              stderr=errors, timeout=120, check=False)
+    assert done.returncode == 0, log.read_text()
+    found = cache.CacheFile.open(root)
+    assert found is not None
+    notes = found.section("notes")
+    assert isinstance(notes, dict)
+    assert len(notes) == sum(1 for _ in root.rglob("*.md"))
