@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from vaultlink.cadence import parse_cadence
+from vaultlink.cadence import Cadence, parse_cadence
 from vaultlink.config import Config
 from vaultlink.dates import daily_note_date, parse_date
 from vaultlink.notes import Block, Link, Note
@@ -34,7 +35,7 @@ from vaultlink.records import (
     Signal,
     Source,
 )
-from vaultlink.resolve import Resolver, lookup_names
+from vaultlink.resolve import Resolver, link_folder, lookup_names
 from vaultlink.settings import ObsidianSettings
 
 INTERACTION_KINDS: tuple[InteractionKind, ...] = (
@@ -138,6 +139,9 @@ class NoteFacts:
     problems: tuple[Problem, ...] = ()  # the parser's and classification's
 
 
+_Lookup = tuple[tuple[str, ...], str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class VaultIndex:
     """What reading one note may look up about the others."""
@@ -146,8 +150,15 @@ class VaultIndex:
     daily: Mapping[str, date]
     people: frozenset[str]
     resolver: Resolver
-    # link target -> the names resolving it consults (memo: targets repeat a lot)
+    # Memos, filled as notes are read (link targets repeat a lot):
+    # link target -> the names resolving it consults;
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # link target -> (its names, the path it resolves to), for targets that resolve alike
+    # from every note (``Resolver.resolves_alike``: nearly all);
+    found: dict[str, _Lookup] = field(default_factory=dict)
+    # link folder (``resolve.link_folder`` of the linking note) -> the same for the other
+    # non-empty targets.
+    found_in: dict[str, dict[str, _Lookup]] = field(default_factory=dict)
 
 
 NoteRecord = Person | Company | Application | Interaction | Me
@@ -316,6 +327,11 @@ def contribute(note: Note, facts: NoteFacts, index: VaultIndex, config: Config) 
 class _Reader:
     """Reads one note against the index, recording every name and path it looks up."""
 
+    __slots__ = (
+        "config", "contacts", "facts", "found", "found_here", "index", "link_targets",
+        "names", "note", "problems", "property_links", "resolved", "signals", "targets",
+    )
+
     def __init__(self, note: Note, facts: NoteFacts, index: VaultIndex, config: Config):
         self.note = note
         self.facts = facts
@@ -329,17 +345,42 @@ class _Reader:
         # id(link) -> target, for the later passes over the same Link objects
         self.link_targets: dict[int, str | None] = {}
         self.resolved: tuple[str | None, ...] = ()
+        # (lowered key, link, target) of the property links, once asked for
+        self.property_links: list[tuple[str, Link, str | None]] | None = None
+        # what targets resolve to (the index's memos; ``found_here``: from this folder)
+        self.found = index.found
+        self.found_here: dict[str, _Lookup] | None = None
 
     # -- lookups (each one recorded) -------------------------------------------------------
     def resolve(self, target: str) -> str | None:
-        names = self.index.names.get(target)
-        if names is None:
-            names = self.index.names[target] = lookup_names(target)
+        looked_up = self.found.get(target)
+        if looked_up is None:
+            looked_up = self._look_up(target)
+        names, found = looked_up
         self.names.update(names)
-        found = self.index.resolver.resolve(target, self.note.path)
         if found is not None:
             self.targets.add(found)
         return found
+
+    def _look_up(self, target: str) -> _Lookup:
+        """What ``resolve`` finds for a target not in the index's memo of targets that
+        resolve alike from every note."""
+        here = self.found_here
+        if here is None:
+            here = self.index.found_in.setdefault(link_folder(self.note.path), {})
+            self.found_here = here
+        looked_up = here.get(target)
+        if looked_up is None:
+            index = self.index
+            names = index.names.get(target)
+            if names is None:
+                names = index.names[target] = lookup_names(target)
+            looked_up = (names, index.resolver.resolve(target, self.note.path))
+            if index.resolver.resolves_alike(target):
+                index.found[target] = looked_up
+            elif target.strip():  # an empty target is the note itself: not the folder's
+                here[target] = looked_up
+        return looked_up
 
     # Every path asked about below came from ``resolve``, so it is in ``targets``.
     def kind(self, path: str) -> NoteKind | None:
@@ -370,14 +411,15 @@ class _Reader:
             elif kind == "me":
                 record = self._me()
             self._collect(record)
+        done_ids, has_ticks = _ticks(note, facts.generated)
         return Contribution(
             resolved=self.resolved,
             record=record,
             contacts=tuple(self.contacts),
             signals=tuple(self.signals),
             problems=tuple(self.problems),
-            done_ids=_done_ids(note, facts.generated),
-            has_ticks=_has_vl_task(note),
+            done_ids=done_ids,
+            has_ticks=has_ticks,
             property_lines=note.property_lines if record is not None else None,
             names=frozenset(self.names),
             targets=frozenset(self.targets - {note.path}),
@@ -386,12 +428,17 @@ class _Reader:
     # -- links -------------------------------------------------------------------------------
     def _resolve_links(self) -> None:
         note = self.note
+        if not note.links:
+            return
+        resolve = self.resolve
+        link_targets = self.link_targets
+        report = not self.facts.generated
         targets: list[str | None] = []
         for link in note.links:
-            target = self.resolve(link.target)
+            target = resolve(link.target)
             targets.append(target)
-            self.link_targets[id(link)] = target
-            if target is None and not self.facts.generated:
+            link_targets[id(link)] = target
+            if target is None and report:
                 self.problems.append(Problem(
                     note.path, link.line, "warning", "unresolved-link",
                     f"[[{link.target}]] does not match any note",
@@ -406,13 +453,21 @@ class _Reader:
 
     def _resolve_block_links(self, block: Block) -> list[tuple[Link, str]]:
         out: list[tuple[Link, str]] = []
+        link_targets = self.link_targets
         for link in block.links:
-            target = self._target_of(link)
+            key = id(link)
+            target = link_targets[key] if key in link_targets else self.resolve(link.target)
             if target is not None:
                 out.append((link, target))
         return out
 
-    def _property_targets(self, keys: Sequence[str]) -> tuple[list[str], list[str]]:
+    def _property_paths(self, keys: tuple[str, ...]) -> list[str]:
+        """The resolved paths of :meth:`_property_targets`, without the names."""
+        return self._property_targets(keys, with_names=False)[0]
+
+    def _property_targets(
+        self, keys: tuple[str, ...], with_names: bool = True
+    ) -> tuple[list[str], list[str]]:
         """(resolved paths, display names) for links in the given properties, in order.
 
         Plain strings that name an existing note count as links too: many people write
@@ -421,12 +476,19 @@ class _Reader:
         note = self.note
         paths: list[str] = []
         names: list[str] = []
-        lower = {k.lower() for k in keys}
+        lower = _lowered(keys)
         found = False
-        for link, target in zip(note.links, self.resolved, strict=False):
-            if link.key is not None and link.key.lower() in lower:
+        if self.property_links is None:
+            self.property_links = [
+                (link.key.lower(), link, target)
+                for link, target in zip(note.links, self.resolved, strict=False)
+                if link.key is not None
+            ]
+        for key, link, target in self.property_links:
+            if key in lower:
                 found = True
-                names.append(link.display)
+                if with_names:
+                    names.append(link.display)
                 if target is not None and target not in paths:
                     paths.append(target)
         if not found:
@@ -444,8 +506,8 @@ class _Reader:
     def _application(self) -> Application:
         note = self.note
         props = note.properties
-        companies, _ = self._property_targets(PERSON_KEYS["company"])
-        contacts, _ = self._property_targets(("contacts", "people", "contact"))
+        companies = self._property_paths(PERSON_KEYS["company"])
+        contacts = self._property_paths(("contacts", "people", "contact"))
         status_raw = _first_str(props.get("status"))
         status: ApplicationStatus | None = None
         if status_raw:
@@ -472,8 +534,8 @@ class _Reader:
         kind = self.facts.interaction_kind
         assert kind is not None
         day = self._date("date", "day") or self.facts.day
-        people, _ = self._property_targets(("with", "people", "attendees"))
-        companies, _ = self._property_targets(("company", "org", "organization"))
+        people = self._property_paths(("with", "people", "attendees"))
+        companies = self._property_paths(("company", "org", "organization"))
         return Interaction(
             path=note.path,
             name=note.name,
@@ -489,8 +551,9 @@ class _Reader:
         props = note.properties
         companies, company_names = self._property_targets(PERSON_KEYS["company"])
         company_paths = [c for c in companies if self.kind(c) == "company"] or companies
-        met_via, _ = self._property_targets(PERSON_KEYS["met_via"])
+        met_via = self._property_paths(PERSON_KEYS["met_via"])
         tier = _first_str(_get(props, *PERSON_KEYS["tier"]))
+        cadence = self._cadence_property()
         floor = self._date(*PERSON_KEYS["last_contact"])
         if floor is not None:
             self.contacts.append(Contact(
@@ -510,10 +573,10 @@ class _Reader:
             linkedin=_first_str(props.get("linkedin")),
             met=self._date("met"),
             met_via=met_via[0] if met_via else None,
-            interests=tuple(_link_name(v) or "" for v in _strings_or_links(
-                _get(props, *PERSON_KEYS["interests"])) if _link_name(v)),
-            cadence=self._cadence(tier),
-            cadence_never=self._cadence_never(),
+            interests=tuple(name for name in map(_link_name, _strings_or_links(
+                _get(props, *PERSON_KEYS["interests"]))) if name),
+            cadence=self._cadence(tier, cadence),
+            cadence_never=cadence is not None and cadence[1].never,
             tier=tier,
             next_contact=self._date(*PERSON_KEYS["next_contact"]),
             next_contact_source=self._source_of(PERSON_KEYS["next_contact"]),
@@ -534,26 +597,25 @@ class _Reader:
         name = _first_str(note.properties.get("name")) or note.name
         return Me(name=name, path=note.path, interests=tuple(interests))
 
-    def _cadence(self, tier: str | None) -> int | None:
-        note = self.note
+    def _cadence_property(self) -> tuple[str, Cadence] | None:
+        """The first cadence property (key, parsed), if the note has one."""
+        properties = self.note.properties
         for key in PERSON_KEYS["cadence"]:
-            if key in note.properties:
-                parsed = parse_cadence(note.properties[key], self.config.tiers)
-                if parsed.error:
-                    self._problem(key, "warning", "unknown-cadence", parsed.error)
-                    break
+            if key in properties:
+                return key, parse_cadence(properties[key], self.config.tiers)
+        return None
+
+    def _cadence(self, tier: str | None, found: tuple[str, Cadence] | None) -> int | None:
+        if found is not None:
+            key, parsed = found
+            if not parsed.error:
                 return parsed.days
+            self._problem(key, "warning", "unknown-cadence", parsed.error)
         if tier:
             parsed = parse_cadence(tier, self.config.tiers)
             if not parsed.error:
                 return parsed.days
         return self.config.rules.default_cadence
-
-    def _cadence_never(self) -> bool:
-        for key in PERSON_KEYS["cadence"]:
-            if key in self.note.properties:
-                return parse_cadence(self.note.properties[key], self.config.tiers).never
-        return False
 
     def _birthday(self) -> str | None:
         for key in PERSON_KEYS["birthday"]:
@@ -575,6 +637,7 @@ class _Reader:
     def _collect(self, record: NoteRecord | None) -> None:
         note = self.note
         path = note.path
+        blocks = note.blocks
         kind = self.facts.kind
         note_day = self.facts.day
         interaction = record if isinstance(record, Interaction) else None
@@ -582,25 +645,32 @@ class _Reader:
             note_day = note_day or interaction.date
         if note_day is None:
             note_day = self._date("date", report=False)
+        # Every block's resolved links, read once for all the passes below. This looks up
+        # every link of every block, so whatever a pass reads again (or skips reading,
+        # like ``_own_plain_block``) adds no name or path to what the note looked up.
+        block_links: list[Sequence[tuple[Link, str]]] = [
+            self._resolve_block_links(block) if block.links else () for block in blocks
+        ]
+        people = self.index.people  # every path checked against it came from ``resolve``
 
         if interaction is not None and interaction.date is not None:
             line = note.line_of("with") or note.line_of("people") or note.line_of("attendees")
             seen: set[str] = set()
             for person in interaction.people:
-                if self.is_person(person) and person not in seen:
+                if person in people and person not in seen:
                     seen.add(person)
                     self._contact(person, interaction.date, "note", Source(path, line),
                                   f"{interaction.kind}: {note.name}", path)
-            for block in note.blocks:
-                if block.quote or (block.task is not None and not block.task.done):
+            for block, linked in zip(blocks, block_links, strict=True):
+                if not linked or block.quote or (block.task is not None and not block.task.done):
                     continue
-                for link, target in self._resolve_block_links(block):
-                    if self.is_person(target) and target not in seen and not link.embed:
+                for link, target in linked:
+                    if target in people and target not in seen and not link.embed:
                         seen.add(target)
                         self._contact(target, interaction.date, "note",
                                       Source(path, block.line, block.heading),
                                       f"{interaction.kind}: {note.name}", path)
-            self._impressions(interaction)
+            self._impressions(interaction, block_links)
 
         if isinstance(record, Application) and record.decided is not None:
             for person in record.contacts:
@@ -614,34 +684,49 @@ class _Reader:
         is_daily = kind == "daily" and self.facts.day is not None
         own_person = path if kind == "person" else None
         own_company = path if kind == "company" else None
-        for block in note.blocks:
-            targets = [(link, t) for link, t in self._resolve_block_links(block)
-                       if self.is_person(t)]
-            task = block.task
-            managed = bool(block.block_id and block.block_id.startswith("vl-"))
-            if task is not None and targets and not task.cancelled:
-                if task.done:
-                    day = task.completed or note_day
-                    if day is not None:
-                        for link, target in targets:
-                            if not link.embed:
-                                self._contact(target, day, "task",
-                                              Source(path, block.line, block.heading),
-                                              block.text)
-                elif not managed:
+        own = own_person is not None or own_company is not None
+        for block, linked in zip(blocks, block_links, strict=True):
+            if linked:
+                targets = [(link, t) for link, t in linked if t in people]
+                if targets:
+                    self._people_in_block(block, targets, note_day, is_daily)
+            if own:
+                if block.tags or block.fields:
+                    self._own_note_block(block, own_person, own_company)
+                elif own_person is not None:  # most blocks: no win, news or field
+                    self._own_plain_block(block, own_person)
+
+    def _people_in_block(
+        self,
+        block: Block,
+        targets: list[tuple[Link, str]],
+        note_day: date | None,
+        is_daily: bool,
+    ) -> None:
+        """Contacts and open loops from a block that links people (``targets``)."""
+        path = self.note.path
+        task = block.task
+        if task is not None and not task.cancelled:
+            if task.done:
+                day = task.completed or note_day
+                if day is not None:
                     for link, target in targets:
                         if not link.embed:
-                            self.signals.append(Signal(
-                                "open_loop", block.text, Source(path, block.line, block.heading),
-                                date=note_day, due=task.due, subject=target,
-                            ))
-            elif is_daily and note_day is not None and not block.quote and task is None:
+                            self._contact(target, day, "task",
+                                          Source(path, block.line, block.heading),
+                                          block.text)
+            elif not (block.block_id and block.block_id.startswith("vl-")):  # not managed
                 for link, target in targets:
-                    if not link.embed and target != path:
-                        self._contact(target, note_day, "daily",
-                                      Source(path, block.line, block.heading), block.text)
-            if own_person is not None or own_company is not None:
-                self._own_note_block(block, own_person, own_company)
+                    if not link.embed:
+                        self.signals.append(Signal(
+                            "open_loop", block.text, Source(path, block.line, block.heading),
+                            date=note_day, due=task.due, subject=target,
+                        ))
+        elif is_daily and note_day is not None and not block.quote and task is None:
+            for link, target in targets:
+                if not link.embed and target != path:
+                    self._contact(target, note_day, "daily",
+                                  Source(path, block.line, block.heading), block.text)
 
     def _own_note_block(self, block: Block, person: str | None, company: str | None) -> None:
         note = self.note
@@ -680,33 +765,64 @@ class _Reader:
         if block.task is None and block.kind == "item" and day is not None and not about_them:
             self._contact(person, day, "log", source, _strip_leading_date(block.text))
         elif block.kind in ("paragraph", "item") and (block.task is None or not block.task.done):
-            # A question is a line of its own that ends in "?" (not a field line).
-            for offset, line in enumerate(block.text.split("\n")):
-                text = line.strip()
-                if text.endswith("?") and "::" not in text and len(text) > 3:
-                    self.signals.append(Signal(
-                        "question", text, Source(note.path, block.line + offset, block.heading),
-                        date=day, subject=person,
-                    ))
+            self._questions(block, person, day)
 
-    def _impressions(self, interaction: Interaction) -> None:
+    def _own_plain_block(self, block: Block, person: str) -> None:
+        """``_own_note_block`` for a block without tags or fields (in a company note such
+        a block says nothing): it can only log a contact with the person or ask them a
+        question, so its day is read only when one of those needs it."""
+        task = block.task
+        asks = "?" in block.text
+        if block.kind == "item" and task is None:
+            day, text = _split_leading_date(block.text)
+            if day is None:
+                day = self._linked_daily(block)
+            if day is not None:
+                self._contact(person, day, "log",
+                              Source(self.note.path, block.line, block.heading), text)
+                return
+        elif asks and block.kind in ("paragraph", "item") and (task is None or not task.done):
+            day = _leading_date(block) or self._linked_daily(block)
+        else:
+            return
+        if asks:
+            self._questions(block, person, day)
+
+    def _questions(self, block: Block, person: str, day: date | None) -> None:
+        # A question is a line of its own that ends in "?" (not a field line).
+        path = self.note.path
+        for offset, line in enumerate(block.text.split("\n")):
+            text = line.strip()
+            if text.endswith("?") and "::" not in text and len(text) > 3:
+                self.signals.append(Signal(
+                    "question", text, Source(path, block.line + offset, block.heading),
+                    date=day, subject=person,
+                ))
+
+    def _impressions(
+        self, interaction: Interaction, block_links: Sequence[Sequence[tuple[Link, str]]]
+    ) -> None:
         note = self.note
-        attendees = [p for p in interaction.people if self.is_person(p)]
-        for block in note.blocks:
+        people = self.index.people
+        attendees = [p for p in interaction.people if p in people]
+        for block, resolved in zip(note.blocks, block_links, strict=True):
             if block.kind == "heading":
                 continue
-            linked = [t for _, t in self._resolve_block_links(block) if self.is_person(t)]
-            source = Source(note.path, block.line, block.heading)
+            linked = [t for _, t in resolved if t in people]
             fields = [f for f in block.fields if f.key.strip().lower() == "impressed"]
-            for f in fields:
-                for person in linked or attendees:
-                    self.signals.append(Signal(
-                        "impression", f.value.strip(), source, date=interaction.date,
-                        subject=person,
-                    ))
-            for offset, line in enumerate(block.text.split("\n")):
-                lowered = line.lower()
-                if "::" in line or not any(word in lowered for word in _IMPRESSION_WORDS):
+            if fields:
+                source = Source(note.path, block.line, block.heading)
+                for f in fields:
+                    for person in linked or attendees:
+                        self.signals.append(Signal(
+                            "impression", f.value.strip(), source, date=interaction.date,
+                            subject=person,
+                        ))
+            text = block.text
+            if not _impressed(text.lower()):  # a line's words are words of the whole text
+                continue
+            for offset, line in enumerate(text.split("\n")):
+                if "::" in line or not _impressed(line.lower()):
                     continue
                 targets = linked or (attendees if len(attendees) == 1 else [])
                 for person in dict.fromkeys(targets):
@@ -723,7 +839,7 @@ class _Reader:
                 day = self.day(target)
                 if day is not None:
                     return day
-            day = parse_date(link.target) if len(link.target) == 10 else None
+            day = _day(link.target) if len(link.target) == 10 else None
             if day is not None:
                 return day
         return None
@@ -737,10 +853,7 @@ class _Reader:
         text: str,
         interaction: str | None = None,
     ) -> None:
-        self.contacts.append(Contact(
-            person=person, date=day, via=via, source=source, text=text.strip(),
-            interaction=interaction,
-        ))
+        self.contacts.append(Contact(person, day, via, source, text.strip(), interaction))
 
     # -- property helpers ------------------------------------------------------------------
     def _date(self, *keys: str, report: bool = True) -> date | None:
@@ -777,17 +890,23 @@ class _Reader:
 _VL_ID = re.compile(r"(?<![0-9A-Za-z^-])(vl-[0-9a-f]{6})(?![0-9A-Za-z-])")
 
 
-def _done_ids(note: Note, generated: bool) -> frozenset[str]:
-    """``^vl-`` ids this note closes: a completed or cancelled vaultlink task anywhere,
-    and in a user note any line carrying one (the ``## Log`` line sync appends when it
-    harvests a tick), so an item is closed even before the tick becomes a contact."""
+def _ticks(note: Note, generated: bool) -> tuple[frozenset[str], bool]:
+    """The ``^vl-`` ids this note closes, and whether it holds a vaultlink checkbox
+    (a task block with a ``^vl-`` id, ticked or not).
+
+    Closed are a completed or cancelled vaultlink task anywhere, and in a user note any
+    line carrying one (the ``## Log`` line sync appends when it harvests a tick), so an
+    item is closed even before the tick becomes a contact."""
     done: set[str] = set()
+    has_ticks = False
     for block in note.blocks:
         task = block.task
         block_id = block.block_id
         if task is not None:
-            if (task.done or task.cancelled) and block_id and block_id.startswith("vl-"):
-                done.add(block_id)
+            if block_id and block_id.startswith("vl-"):
+                has_ticks = True
+                if task.done or task.cancelled:
+                    done.add(block_id)
             continue
         if generated:
             continue
@@ -795,15 +914,7 @@ def _done_ids(note: Note, generated: bool) -> frozenset[str]:
             done.add(block_id)
         if "vl-" in block.text:
             done.update(m.group(1) for m in _VL_ID.finditer(block.text))
-    return frozenset(done)
-
-
-def _has_vl_task(note: Note) -> bool:
-    return any(
-        block.task is not None and block.block_id is not None
-        and block.block_id.startswith("vl-")
-        for block in note.blocks
-    )
+    return frozenset(done), has_ticks
 
 
 # -- the merge -------------------------------------------------------------------------------
@@ -960,6 +1071,17 @@ def _get(props: Mapping[str, Any], *keys: str) -> Any:
     return None
 
 
+_LOWERED: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _lowered(keys: tuple[str, ...]) -> frozenset[str]:
+    """``keys`` lower-cased (memo: the same few key tuples are asked for every note)."""
+    found = _LOWERED.get(keys)
+    if found is None:
+        found = _LOWERED[keys] = frozenset(key.lower() for key in keys)
+    return found
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -972,6 +1094,9 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _first_str(value: Any) -> str | None:
+    if isinstance(value, str):  # the usual case, without the list
+        text = value.strip()
+        return (_link_name(text) or text) if text else None
     for item in _as_list(value):
         if isinstance(item, str | int | float) and not isinstance(item, bool):
             text = str(item).strip()
@@ -1021,7 +1146,14 @@ def _leading_date_text(text: str) -> date | None:
     # only YYYY-MM-DD / YYYY/MM/DD fit in 10 characters: skip the regex for other text
     if len(stripped) < 10 or stripped[4] not in "-/":
         return None
-    return parse_date(stripped[:10])
+    return _day(stripped[:10])
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date | None:
+    """``parse_date`` of a ``YYYY-MM-DD``-sized text, remembered: notes name the same few
+    hundred days over and over."""
+    return parse_date(text)
 
 
 def _leading_date(block: Block) -> date | None:
@@ -1032,10 +1164,24 @@ def _leading_date(block: Block) -> date | None:
 
 
 def _strip_leading_date(text: str) -> str:
+    return _split_leading_date(text)[1]
+
+
+def _split_leading_date(text: str) -> tuple[date | None, str]:
+    """``text``'s leading date (as ``_leading_date_text``), and ``text`` without it."""
     stripped = text.lstrip("*_ ")
-    if len(stripped) >= 10 and parse_date(stripped[:10]) is not None:
+    day = _leading_date_text(stripped)
+    if day is not None:
         stripped = stripped[10:].lstrip("*_ :—–-").strip()
-    return stripped or text.strip()
+    return day, stripped or text.strip()
+
+
+def _impressed(lowered: str) -> bool:
+    """Whether lower-cased text has one of the words that mark an impression."""
+    for word in _IMPRESSION_WORDS:  # noqa: SIM110 (no generator: a hot path)
+        if word in lowered:
+            return True
+    return False
 
 
 def _strip_tags(text: str) -> str:

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
-__all__ = ["Resolver", "changed_names", "lookup_names", "path_name"]
+__all__ = ["Resolver", "changed_names", "link_folder", "lookup_names", "path_name"]
 
 
 def _fold(text: str) -> str:
@@ -46,6 +46,12 @@ def _normalize(parts: Iterable[str]) -> str | None:
         else:
             out.append(part)
     return "/".join(out)
+
+
+def link_folder(from_path: str) -> str:
+    """The folder a link in ``from_path`` is resolved from (folded). A non-empty target
+    resolves to the same path from every note with the same link folder."""
+    return _fold(from_path).rpartition("/")[0]
 
 
 def lookup_names(target: str) -> tuple[str, ...]:
@@ -160,7 +166,7 @@ class Resolver:
         if not target:
             return from_path if from_path in self._paths else None
         key = _link_key(target)
-        folder = _fold(from_path).rpartition("/")[0]
+        folder = link_folder(from_path)
         if key.startswith("/"):
             anchored = _normalize(key.split("/"))
             return self._exact.get(anchored) if anchored else None
@@ -186,6 +192,24 @@ class Resolver:
                     return path
             return by_alias[0]
         return None
+
+    def resolves_alike(self, target: str) -> bool:
+        """Whether ``target`` resolves to the same path (or to none) from every note, so
+        that one answer serves links from any folder: an anchored path, or a name (path
+        suffix) that at most one file has and at most one note has as an alias. False,
+        to be safe, for empty, relative and percent-encoded targets."""
+        stripped = target.strip()
+        if not stripped or "%" in target:
+            return False
+        key = _link_key(stripped)
+        if key.startswith("/"):
+            return True
+        parts = key.split("/")
+        if "." in parts or ".." in parts:
+            return False
+        # One file of that name: it is the file in the linking folder when there is
+        # one, so it is the answer from everywhere (if its path fits the target).
+        return len(self._by_name.get(parts[-1], ())) < 2 and len(self._aliases.get(key, ())) < 2
 
     def candidates(self, name: str) -> tuple[str, ...]:
         """Every note a bare ``[[name]]`` could mean (shortest path first).
