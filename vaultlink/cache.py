@@ -29,7 +29,6 @@ maker's name back to its class, and refuses any other name).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import hashlib
@@ -325,7 +324,6 @@ class CacheFile:
         path = cache_file(root)
         if path is None:
             return None
-        finish_writes()
         try:
             with open(path, "rb") as handle:
                 if handle.read(len(MAGIC)) != MAGIC:
@@ -396,49 +394,6 @@ class CacheFile:
             return None
 
 
-_WRITING: list[int] = []  # forked processes still writing a cache file
-
-
-def finish_writes() -> None:
-    """Wait for every cache write started by :func:`write_cache_soon`. Called before
-    any cache file is opened or written here, and at exit: a command that follows (or
-    the next load in a notebook) finds the file complete."""
-    while _WRITING:
-        pid = _WRITING.pop()
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, 0)
-
-
-atexit.register(finish_writes)
-
-
-def write_cache_soon(
-    root: Path, build: Callable[[], Mapping[str, bytes]], background: bool = True
-) -> None:
-    """Build the sections and write them (:func:`write_cache`), in a forked process
-    when ``background`` and fork is safe here (Linux), so that pickling and writing
-    tens of megabytes overlaps what this process does next (a sync's rules and
-    rendering). Everything the child needs it inherits; it writes and exits. Nothing
-    here raises: a cache that is not written is rebuilt next time."""
-    finish_writes()
-    if background and sys.platform.startswith("linux") and hasattr(os, "fork"):
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:  # the child: write, then leave without running any exit handler
-            code = 1
-            try:
-                code = 0 if write_cache(root, build()) else 1
-            finally:
-                os._exit(code)
-        if pid > 0:
-            _WRITING.append(pid)
-            return
-    with contextlib.suppress(Exception):
-        write_cache(root, build())
-
-
 def write_cache(root: Path, sections: Mapping[str, bytes]) -> bool:
     """Replace the vault's cache file atomically (temp file in the same folder, rename).
 
@@ -448,7 +403,6 @@ def write_cache(root: Path, sections: Mapping[str, bytes]) -> bool:
     path = cache_file(root)
     if path is None:
         return False
-    finish_writes()  # one writer at a time, the newest last
     token = secrets.token_bytes(_TOKEN_SIZE)
     layout: dict[str, tuple[int, int, int]] = {}
     try:

@@ -22,7 +22,6 @@ to doing the work, and results are identical with or without it (tested).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import sys
@@ -33,7 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from vaultlink.cache import CacheFile, dumps, loads, write_cache, write_cache_soon
+from vaultlink.cache import CacheFile, dumps, loads, write_cache
 from vaultlink.config import Config
 from vaultlink.model import (
     Contribution,
@@ -150,8 +149,6 @@ _Blobs = tuple[bytes, str, str]  # the contribution pickled; its names; its path
 # Reading thousands of notes against the index is worth a second process (fork only:
 # the worker inherits notes and index instead of receiving them pickled).
 PARALLEL_CONTRIBUTIONS = 2000
-# From this many notes the cache is written by a forked process (see load_state).
-BACKGROUND_WRITE = 1000
 _SHARED: tuple[Mapping[str, Note], Mapping[str, NoteFacts], VaultIndex, Config] | None = None
 
 
@@ -552,39 +549,34 @@ def load_state(
         return LoadedState(notes, built.resolver, built.model, built.model.problems,
                            pieces=built.pieces)
     model = built.model
-    resolver = built.resolver
-    parts = built.parts
-    sync_cache = SyncCache(root, None, racy=bool(uncacheable), state=(resolver, model),
-                           reopen=True)
-    head: dict[str, bytes] = {}
-    if not sync_cache.racy:
-        try:
-            head = {"problems": dumps(model.problems), "key": dumps(key)}
-        except Exception:
-            sync_cache.racy = True
-    # The resolver and model are worth storing once the same state is loaded twice (a
-    # second command on an unchanged vault) or a sync finds nothing to change; right
-    # after an edit the next sync usually rewrites notes and the stored state is stale.
-    keep_state = same_state and not sync_cache.racy
-
-    def sections() -> dict[str, bytes]:
-        with _no_gc():
-            out = {"notes": dumps({
+    racy = bool(uncacheable)
+    with _no_gc():
+        sections: dict[str, bytes] = {
+            "notes": dumps({
                 entry.path: (entry.size, entry.mtime_ns, blobs[entry.path])
                 for entry in scanned.notes
                 if entry.path in blobs
-            })}
-            if parts is not None:
-                out["parts"] = parts.dumps()
-            out.update(head)
-            if keep_state:
-                with contextlib.suppress(Exception):
-                    out.update(resolver=dumps(resolver), model=dumps(model))
-        return out
-
-    # Large vaults: a forked process pickles and writes while this one goes on (a sync's
-    # rules and rendering); the file is complete before anything here reads it again.
-    write_cache_soon(root, sections, background=total >= BACKGROUND_WRITE)
+            }),
+        }
+        if built.parts is not None:
+            sections["parts"] = built.parts.dumps()
+    sync_cache = SyncCache(root, sections, racy=racy, state=(built.resolver, model))
+    if not racy:
+        try:
+            sections["problems"] = dumps(model.problems)
+            sections["key"] = dumps(key)
+        except Exception:
+            sync_cache.racy = True
+            sections.pop("problems", None)
+    # The resolver and model are worth storing once the same state is loaded twice (a
+    # second command on an unchanged vault) or a sync finds nothing to change; right
+    # after an edit the next sync usually rewrites notes and the stored state is stale.
+    if same_state and not sync_cache.racy:
+        sync_cache.add_state()
+    written = write_cache(root, sections)
+    # Keep no bytes around: a sync that changes nothing re-reads them from the file.
+    sync_cache.sections = None
+    sync_cache.file = CacheFile.open(root) if written else None
     return LoadedState(notes, built.resolver, model, model.problems, cache=sync_cache,
                        reused=built.reused, pieces=built.pieces)
 
@@ -680,21 +672,12 @@ class SyncCache:
         file: CacheFile | None = None,
         racy: bool = False,
         state: tuple[Resolver, Model] | None = None,
-        reopen: bool = False,
     ) -> None:
         self.root = root
         self.sections = sections
-        self._file = file
-        self._reopen = reopen  # open the file when first needed (it may be being written)
+        self.file = file
         self.racy = racy
         self.state = state
-
-    @property
-    def file(self) -> CacheFile | None:
-        if self._file is None and self._reopen:
-            self._reopen = False
-            self._file = CacheFile.open(self.root)
-        return self._file
 
     def add_state(self) -> None:
         """Put the resolver and model (if held and not yet stored) into ``sections``."""

@@ -87,9 +87,8 @@ def run() -> NoReturn:
     """The ``vaultlink`` script: :func:`main`, then exit without tearing the interpreter
     down. A sync of a big vault leaves a few million small records in memory; freeing
     them one by one at exit costs ~0.4 s at 10,000 notes and achieves nothing (every
-    file vaultlink wrote is closed and synced by then, and a cache file still being
-    written is waited for). ``main`` itself returns normally, for callers that embed
-    it."""
+    file vaultlink wrote is closed and synced by then). ``main`` itself returns normally,
+    for callers that embed it."""
     code: int = 0
     try:
         main()
@@ -106,7 +105,4 @@ def run() -> NoReturn:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing left to say anyway
             code = code or 1
-    cache = sys.modules.get("vaultlink.cache")
-    if cache is not None:  # a cache still being written in the background: let it land
-        cache.finish_writes()
     os._exit(code)
