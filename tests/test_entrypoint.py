@@ -42,3 +42,40 @@ def test_long_output_is_flushed_in_full(tmp_path: Path) -> None:
 def test_usage_errors_keep_their_exit_code() -> None:
     done = _run("sync", "--no-such-option")
     assert done.returncode == 2
+
+
+def test_the_script_spares_the_collector_what_a_load_built(tmp_path: Path) -> None:
+    """The script is one command and exit: what its load built is frozen out of the
+    cyclic GC's scans. main() embedded in another process (tests, notebooks) is not."""
+    import gc
+
+    from typer.testing import CliRunner
+
+    from vaultlink.cli import app
+
+    root = tmp_path / "vault"
+    shutil.copytree(SAMPLE, root)
+    probe = (
+        "import gc, sys\n"
+        "import vaultlink.cli.common as common\n"
+        "real = common.open_vault\n"
+        "def spy(*args, **kwargs):\n"
+        "    vault = real(*args, **kwargs)\n"
+        "    sys.stderr.write(f'frozen {gc.get_freeze_count()}\\n')\n"
+        "    return vault\n"
+        "common.open_vault = spy\n"
+        "from vaultlink.cli import run\n"
+        f"sys.argv = ['vaultlink', 'due', '--vault', {str(root)!r}, '--today', '2026-11-23']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    frozen = [line for line in done.stderr.splitlines() if line.startswith("frozen ")]
+    assert len(frozen) == 1
+    assert int(frozen[0].split()[1]) > 1000
+
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(app, ["due", "--vault", str(root), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == before

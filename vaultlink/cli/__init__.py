@@ -90,6 +90,9 @@ def run() -> NoReturn:
     file vaultlink wrote is closed and synced by then). ``main`` itself returns normally,
     for callers that embed it."""
     code: int = 0
+    from vaultlink.cli import common
+
+    common.SHORT_LIVED = True
     try:
         main()
     except SystemExit as exc:

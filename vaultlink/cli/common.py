@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -101,6 +102,11 @@ def parse_today(value: str | None) -> date:
     return day
 
 
+# Set by ``run()``: this is the ``vaultlink`` script, a process that exits when its one
+# command is done.
+SHORT_LIVED = False
+
+
 def open_vault(option: Path | None, *, no_cache: bool = False, quiet: bool = False) -> Vault:
     """Load the vault or exit 2 with the reason; warnings go to stderr."""
     from vaultlink.vault import VaultError, load
@@ -109,16 +115,23 @@ def open_vault(option: Path | None, *, no_cache: bool = False, quiet: bool = Fal
     progress = _progress() if sys.stderr.isatty() and not quiet else None
     try:
         if progress is None:
-            return load(path, use_cache=not no_cache)
-        with progress as bar:
-            task = bar.add_task("reading vault", total=None)
+            loaded = load(path, use_cache=not no_cache)
+        else:
+            with progress as bar:
+                task = bar.add_task("reading vault", total=None)
 
-            def update(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                def update(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
 
-            return load(path, use_cache=not no_cache, progress=update)
+                loaded = load(path, use_cache=not no_cache, progress=update)
     except VaultError as exc:
         fail(str(exc))
+    if SHORT_LIVED:
+        # What the load built lives until the process exits: the cyclic GC need never
+        # scan it again. Without this, a full collection during the command walks every
+        # record (0.3-0.6 s each at 50,000 notes; records hold no cycles).
+        gc.freeze()
+    return loaded
 
 
 def _progress() -> Any:
