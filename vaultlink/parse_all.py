@@ -212,7 +212,7 @@ def _work(conn: Connection, describe: Callable[[Note], Any] | None) -> None:
                 conn.send(("done", batch))
             else:
                 return
-    except (EOFError, OSError):  # the parent stopped listening
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent stopped listening, or ^C
         return
 
 
