@@ -440,7 +440,8 @@ def parse_described(
 
 
 def note_of(path: str, location: str, parsed: Parsed) -> tuple[Note, bytes | None]:
-    """The note (unpickled if it came back pickled only) and its record."""
+    """The note (unpickled if it came back pickled only) and its record; a record that
+    does not unpickle to this very note is dropped and the file parsed again."""
     note, blob, _ = parsed
     if note is None and blob is not None:
         try:
@@ -483,18 +484,7 @@ class LazyNotes(Mapping[str, Note]):
         entry = self._entries[path]
         if self._blobs is None:
             self._blobs = self._load_blobs()
-        blob = self._blobs.get(path)
-        found: Any = None
-        if blob is not None:
-            try:
-                found = loads(blob)
-            except Exception:
-                found = None
-        note = (
-            found
-            if isinstance(found, Note) and found.path == path
-            else read_note(entry.path, entry.location)
-        )
+        note, _ = note_of(path, entry.location, (None, self._blobs.get(path), None))
         self._notes[path] = note
         return note
 
