@@ -172,6 +172,31 @@ def test_a_corrupt_part_is_rebuilt(sample: Path, monkeypatch: pytest.MonkeyPatch
     _assert_same(sample)
 
 
+def test_malformed_part_records_are_ignored(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parts section that unpickles but whose per-note records are damaged (wrong
+    length, facts that are not facts) is read as if those notes had no parts."""
+    real = state._Parts.read
+
+    def damaged(value: object) -> object:
+        parts = real(value)
+        if parts is None:
+            return None
+        entries = dict(parts.entries)
+        for number, path in enumerate(sorted(entries)):
+            record = entries[path]
+            if number % 3 == 0:
+                entries[path] = record[:4]  # type: ignore[assignment]
+            elif number % 3 == 1:
+                entries[path] = (*record[:2], "not facts", *record[3:])  # type: ignore[assignment]
+        return state._Parts(parts.under, parts.notes, parts.others, parts.resolver, entries)
+
+    _edit(sample, "People/Dana Okafor.md", lambda t: t + "\nNew line.\n")
+    monkeypatch.setattr(state._Parts, "read", staticmethod(damaged))
+    _assert_same(sample)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edit_sequences_match_a_fresh_build(tmp_path: Path, seed: int) -> None:
     """Many rounds of mixed edits on a synthetic vault; after each, cached == fresh."""

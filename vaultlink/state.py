@@ -346,7 +346,12 @@ def build_state(
     under = (settings, config)
     stored: Mapping[str, tuple[int, int, NoteFacts, bytes, str, str]] = {}
     if old is not None and old.under == under:
-        stored = old.entries
+        # Only well-formed records: a damaged one is as good as none.
+        stored = {
+            path: record for path, record in old.entries.items()
+            if isinstance(record, tuple) and len(record) == 6
+            and isinstance(record[2], NoteFacts)
+        }
     # Paths whose stored parts were made from the very file scanned now.
     same = {
         entry.path for entry in entries
@@ -367,20 +372,24 @@ def build_state(
     resolver: Resolver | None = None
     if stored:
         assert old is not None
-        old_facts = {path: record[2] for path, record in stored.items()}
-        old_aliases = {p: f.aliases for p, f in old_facts.items() if f.aliases}
+        old_aliases = {p: r[2].aliases for p, r in stored.items() if r[2].aliases}
         found = set(changed_names(
             (old.notes, old.others, old_aliases), (note_paths, others, aliases)
         ))
         # Notes with no stored parts (racy last time): their old aliases are unknown.
         for path, fact in facts.items():
-            if path not in old_facts:
+            if path not in stored:
                 found.add(path_name(path, True))
                 found.update(path_name(alias, True) for alias in fact.aliases)
         names = frozenset(found)
+        # Paths whose kind or daily date changed. A path in ``same`` kept its stored
+        # facts (the very object), so only new, re-parsed and vanished paths can.
+        moved = [p for p in facts if p not in same]
+        moved.extend(p for p in stored if p not in facts)
         paths = frozenset(
-            path for path in set(old_facts) | set(facts)
-            if _kind_day(old_facts.get(path)) != _kind_day(facts.get(path))
+            path for path in moved
+            if _kind_day(r[2] if (r := stored.get(path)) else None)
+            != _kind_day(facts.get(path))
         )
         if not names:  # the same paths and aliases: the same resolver
             try:
