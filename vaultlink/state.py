@@ -191,9 +191,10 @@ def _contribute_many(
     workers: int | None,
     pool: NoteWorkers | None = None,
 ) -> dict[str, tuple[Contribution, _Blobs | None]]:
-    """Contributions of ``paths``. Notes ``pool``'s workers hold (they parsed them) are
-    read there; of the rest, this process reads a share while forked workers read the
-    others. Workers send contributions back pickled, which is what the cache stores."""
+    """Contributions of ``paths``. With ``pool``, the notes its workers hold (they parsed
+    them) are read there and the rest here, meanwhile; without, this process reads a
+    share while forked workers read the others (:func:`_contribute_forked`). Workers
+    send contributions back pickled, which is what the cache stores."""
     out: dict[str, tuple[Contribution, _Blobs | None]] = {}
     if pool is not None and paths:
         answers = pool.each(_held_contribution, (index, config), paths)
